@@ -1,0 +1,97 @@
+/*
+ * dbdclient.h - the C client library of dbd (libdbdclient).
+ *
+ * Two ways to talk to dbd over one connection (a ZeroMQ DEALER socket):
+ *
+ *  - blocking:     dbd_call() sends a request and waits for its result;
+ *  - non-blocking: dbd_client_send() queues a request and returns its id;
+ *                  poll dbd_client_fd() for POLLIN (and wake up at
+ *                  dbd_client_timeout_ms() at the latest), then call
+ *                  dbd_client_collect() until it returns 0.
+ *
+ * Both may be mixed; dbd_call() keeps results of other requests it receives
+ * while waiting so that collect() hands them out later.
+ *
+ * Ownership: a request passed to send()/call() stays the caller's (it is
+ * encoded at once and may be destroyed right after).  Every dbd_result
+ * returned is the caller's, freed with dbd_result_destroy().  Pointers into a
+ * result live as long as the result.
+ *
+ * Thread-safety: a dbd_client is not thread-safe; use one per thread (they
+ * are cheap and share one ZeroMQ context per process).  Results, requests
+ * and distinct clients are independent.
+ *
+ * Transport failures are reported as results, never as a missing reply: a
+ * request whose deadline passes without an answer completes with
+ * DBD_TIMEOUT; a client that cannot send completes it with
+ * DBD_UNAVAILABLE.  A late reply for a request that already timed out is
+ * discarded.
+ */
+#ifndef DBD_DBDCLIENT_H
+#define DBD_DBDCLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "request.h"
+#include "result.h"
+#include "status.h"
+#include "value.h"
+
+/* The endpoint the sample dbd.conf binds and clients use by default. */
+#define DBD_DEFAULT_ENDPOINT "ipc:///run/dbd/dbd.sock"
+#define DBD_DEFAULT_TIMEOUT_MS 5000
+
+typedef struct dbd_client dbd_client;
+
+/*
+ * Connects (lazily, as ZeroMQ does) to endpoint ("ipc://PATH" or
+ * "tcp://HOST:PORT").  NULL with a message in err on failure.
+ */
+dbd_client *dbd_client_new(const char *endpoint, char *err, size_t errlen);
+/* Closes the socket without waiting for unsent requests; accepts NULL. */
+void dbd_client_destroy(dbd_client **pc);
+
+/* Default per-request timeout for send()/call() with timeout_ms < 0. */
+void dbd_client_set_timeout(dbd_client *c, int timeout_ms);
+/* Largest reply accepted (default 64 MiB); larger ones fail as BAD. */
+void dbd_client_set_max_reply(dbd_client *c, size_t bytes);
+
+/*
+ * Blocking: sends req (its id is assigned by the client) and waits until
+ * its result is complete or timeout_ms passes (< 0: the default, 0: no
+ * timeout).  Returns a result (possibly TIMEOUT or UNAVAILABLE), or NULL
+ * only when memory runs out.
+ */
+dbd_result *dbd_call(dbd_client *c, dbd_request *req, int timeout_ms);
+
+/*
+ * Non-blocking: assigns req->id, sets its deadline, sends it.  Returns 0 and
+ * the id in *id, or -1 (err filled) when it could not be queued; then no
+ * result will be delivered for it.
+ */
+int dbd_client_send(dbd_client *c, dbd_request *req, int timeout_ms,
+                    uint64_t *id, char *err, size_t errlen);
+
+/* A file descriptor that becomes readable when replies may be waiting
+ * (ZeroMQ's ZMQ_FD: edge-triggered, so always drain with collect()). */
+int dbd_client_fd(const dbd_client *c);
+
+/*
+ * Hands out one completed result: returns 1 and sets *id and *res (caller
+ * owns it), 0 when none is complete yet, -1 on an unrecoverable socket
+ * error.  Expired requests complete here as DBD_TIMEOUT.  Never blocks.
+ */
+int dbd_client_collect(dbd_client *c, uint64_t *id, dbd_result **res);
+
+/* Milliseconds until the earliest pending deadline (-1: none pending). */
+int dbd_client_timeout_ms(const dbd_client *c);
+/* Requests sent whose results have not been collected. */
+size_t dbd_client_pending(const dbd_client *c);
+
+/* Microseconds since the Unix epoch (UTC), the clock deadlines use. */
+int64_t dbd_now_usec(void);
+
+#endif
