@@ -1,5 +1,6 @@
-# tests/: unit tests (cmocka); integration tests are driven by tests/run.
+# tests/: unit tests (cmocka) are built here and run by tests/run; the
+# integration tests are driven by tests/run against a real dbd.
 if HAVE_CMOCKA
-UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MSGPACK_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-UNIT_LDADD = proto/libdbdcore.la proto/libdbdcodec.la $(CMOCKA_LIBS)
+CMOCKA_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MSGPACK_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
+CMOCKA_TEST_LIBS = proto/libdbdcore.la proto/libdbdcodec.la $(CMOCKA_LIBS)
 endif
