@@ -4,3 +4,10 @@ if HAVE_CMOCKA
 CMOCKA_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MSGPACK_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
 CMOCKA_TEST_LIBS = proto/libdbdcore.la proto/libdbdcodec.la $(CMOCKA_LIBS)
 endif
+
+include $(srcdir)/tests/unit/core.mk
+include $(srcdir)/tests/unit/codec.mk
+include $(srcdir)/tests/unit/client.mk
+include $(srcdir)/tests/unit/dbd.mk
+include $(srcdir)/tests/unit/sqlite.mk
+include $(srcdir)/tests/unit/text.mk
