@@ -125,6 +125,12 @@ typedef struct dbd_op {
     size_t sql_len;
     dbd_value *params;
     size_t nparams;
+    /* Builder bookkeeping, not part of the model: the allocated lengths of
+     * the arrays above.  A cap below its count means "exactly the count",
+     * so code that fills a dbd_op by hand may leave these zero. */
+    struct dbd_op_caps {
+        size_t columns, where, order, values, keys, ops, params;
+    } cap;
 } dbd_op;
 
 typedef struct dbd_arena dbd_arena;
