@@ -1,0 +1,132 @@
+/*
+ * sqlite_int.h - inside the sqlite connector: the connection and the
+ * helpers its files share.  Nothing here is exported from the module (only
+ * the descriptor dbd_connector is); the unit test links the same objects
+ * and may use these too.
+ */
+#ifndef DBD_SQLITE_INT_H
+#define DBD_SQLITE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "../dbd_connector.h"
+#include "../sql/sqlbuild.h"
+
+/* ---- options (sqlite_opts.c) ---- */
+
+typedef struct sqlc_opts {
+    int busy_timeout_ms;      /* busy_timeout, default 5000 */
+    const char *journal_mode; /* journal_mode, canonical upper case */
+    bool journal_mode_given;  /* set explicitly (applied even when ro) */
+    const char *synchronous;  /* synchronous, canonical upper case */
+    bool foreign_keys;        /* foreign_keys, default on */
+    bool cache_size_given;
+    int cache_size;           /* cache_size, PRAGMA semantics */
+    bool create;              /* create, default yes */
+    bool readonly;            /* mode=ro */
+    size_t stmt_cache;        /* stmt_cache: prepared statements kept */
+} sqlc_opts;
+
+/* Fills o with the defaults, then applies opts in order (later wins).
+ * Keys may carry the config prefix "option.".  DBD_CONFIG with a message
+ * naming the option on an unknown option or a bad value. */
+dbd_status sqlc_opts_parse(sqlc_opts *o, const dbd_option *opts, size_t n,
+                           char *err, size_t errlen);
+
+/* ---- prepared-statement cache (sqlite_cache.c) ---- */
+
+typedef struct sqlc_cache sqlc_cache;
+
+/* At most capacity statements (at least 1); NULL on allocation failure. */
+sqlc_cache *sqlc_cache_new(size_t capacity);
+/* Finalizes every statement; accepts NULL; clears *pc. */
+void sqlc_cache_destroy(sqlc_cache **pc);
+/* The statement cached under key whose text is text, or NULL.  Borrowed:
+ * valid until the next sqlc_cache_put(). */
+sqlite3_stmt *sqlc_cache_get(sqlc_cache *c, const char *key,
+                             const char *text);
+/* Caches stmt under key, replacing an entry with the same key and evicting
+ * the least recently used one when full (both finalized).  Takes stmt in
+ * every case: on failure (-1, out of memory) it is finalized. */
+int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt);
+size_t sqlc_cache_count(const sqlc_cache *c);
+void sqlc_cache_stats(const sqlc_cache *c, uint64_t *hits, uint64_t *misses);
+
+/* ---- the connection (sqlite.c) ---- */
+
+typedef struct sqlc_conn {
+    sqlite3 *db;
+    const dbd_host *host;  /* may be NULL (tests) */
+    sqlc_cache *cache;
+    dbd_sql_stmt *sql;     /* reused statement builder */
+    char *path;
+} sqlc_conn;
+
+void sqlc_log(const sqlc_conn *c, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- errors (sqlite_error.c) ---- */
+
+/* The dbd status for an SQLite result code (extended or primary) and its
+ * message (which tells a missing table or column from other errors). */
+dbd_status sqlc_status_of(int rc, const char *msg);
+/* Maps the connection's last error and writes "what: errmsg (sqlite
+ * code N)" to msg.  rc is the code the failing call returned. */
+dbd_status sqlc_error(sqlite3 *db, int rc, const char *what, char *msg,
+                      size_t msglen);
+/* Writes a formatted message and returns st. */
+dbd_status sqlc_fail(dbd_status st, char *msg, size_t msglen,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* ---- binding (sqlite_bind.c) ---- */
+
+/* Binds vals[0..n) to parameters 1..n.  Strings and blobs are bound
+ * without copying: they must outlive the statement's execution. */
+dbd_status sqlc_bind_all(sqlite3 *db, sqlite3_stmt *st, const dbd_value *vals,
+                         size_t n, dbd_exec_info *info);
+
+/* ---- rows (sqlite_rows.c) ---- */
+
+/* The dbd type of a declared column type; DBD_TYPE_NULL for none. */
+dbd_type sqlc_decl_type(const char *decl);
+/* Steps st to the end, reporting columns (also for no rows) and rows to
+ * sink.  DBD_INTERNAL when the sink asks to stop. */
+dbd_status sqlc_stream(sqlite3 *db, sqlite3_stmt *st, const dbd_sink *sink,
+                       dbd_exec_info *info);
+
+/* ---- statements (sqlite_stmt.c) ---- */
+
+/* Finds or prepares text under cache key. */
+dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
+                               const char *text, size_t len,
+                               sqlite3_stmt **out, dbd_exec_info *info);
+/* Steps st until done; any row is skipped. */
+dbd_status sqlc_step_done(sqlite3 *db, sqlite3_stmt *st,
+                          dbd_exec_info *info);
+/* Resets st and drops its bindings so it holds no borrowed bytes; NULL ok. */
+void sqlc_release(sqlite3_stmt *st);
+/* Runs a cached parameterless statement that returns no rows. */
+dbd_status sqlc_run_simple(sqlc_conn *c, const char *key, const char *text,
+                           dbd_exec_info *info);
+/* Sets info to "nothing reported"; returns info or, when NULL, scratch. */
+dbd_exec_info *sqlc_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
+int64_t sqlc_changes(sqlite3 *db);
+int64_t sqlc_total_changes(sqlite3 *db);
+
+/* ---- operations (sqlite_exec.c, sqlite_raw.c) ---- */
+
+dbd_status sqlc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
+                     dbd_exec_info *info);
+dbd_status sqlc_raw(void *conn, const char *text, size_t len,
+                    const dbd_value *params, size_t nparams,
+                    const dbd_sink *sink, dbd_exec_info *info);
+dbd_status sqlc_begin(void *conn, dbd_exec_info *info);
+dbd_status sqlc_commit(void *conn, dbd_exec_info *info);
+dbd_status sqlc_rollback(void *conn, dbd_exec_info *info);
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * sqlite_stmt.c - running statements: the cached prepare, stepping to the
+ * end, releasing, and the counters SQLite keeps per connection.
+ */
+#include "sqlite_int.h"
+
+#include <limits.h>
+#include <string.h>
+
+dbd_exec_info *sqlc_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
+{
+    if (info == NULL)
+        info = scratch;
+    info->affected = -1;
+    info->last_id = 0;
+    info->msg[0] = '\0';
+    return info;
+}
+
+int64_t sqlc_changes(sqlite3 *db)
+{
+#if SQLITE_VERSION_NUMBER >= 3037000
+    return sqlite3_changes64(db);
+#else
+    return sqlite3_changes(db);
+#endif
+}
+
+int64_t sqlc_total_changes(sqlite3 *db)
+{
+#if SQLITE_VERSION_NUMBER >= 3037000
+    return sqlite3_total_changes64(db);
+#else
+    return sqlite3_total_changes(db);
+#endif
+}
+
+dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
+                               const char *text, size_t len,
+                               sqlite3_stmt **out, dbd_exec_info *info)
+{
+    sqlite3_stmt *st = sqlc_cache_get(c->cache, key, text);
+    *out = NULL;
+    if (st != NULL) {
+        *out = st;
+        return DBD_OK;
+    }
+    if (len >= INT_MAX)
+        return sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+                         "statement of %zu bytes is too long", len);
+    /* len + 1: the text is NUL-terminated, which spares SQLite a copy */
+    int rc = sqlite3_prepare_v3(c->db, text, (int)len + 1,
+                                SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    if (rc != SQLITE_OK)
+        return sqlc_error(c->db, rc, "cannot prepare statement", info->msg,
+                          sizeof info->msg);
+    if (st == NULL)
+        return sqlc_fail(DBD_INTERNAL, info->msg, sizeof info->msg,
+                         "empty statement text");
+    if (sqlc_cache_put(c->cache, key, st) != 0)
+        return sqlc_fail(DBD_INTERNAL, info->msg, sizeof info->msg,
+                         "out of memory caching a statement");
+    *out = st;
+    return DBD_OK;
+}
+
+dbd_status sqlc_step_done(sqlite3 *db, sqlite3_stmt *st, dbd_exec_info *info)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (rc != SQLITE_DONE)
+        return sqlc_error(db, rc, "statement failed", info->msg,
+                          sizeof info->msg);
+    return DBD_OK;
+}
+
+void sqlc_release(sqlite3_stmt *st)
+{
+    if (st == NULL)
+        return;
+    /* reset repeats the last step's error, which was already reported */
+    (void)sqlite3_reset(st);
+    (void)sqlite3_clear_bindings(st);
+}
+
+dbd_status sqlc_run_simple(sqlc_conn *c, const char *key, const char *text,
+                           dbd_exec_info *info)
+{
+    sqlite3_stmt *st = NULL;
+    dbd_status status = sqlc_prepare_cached(c, key, text, strlen(text), &st,
+                                            info);
+    if (status == DBD_OK)
+        status = sqlc_step_done(c->db, st, info);
+    sqlc_release(st);
+    return status;
+}
