@@ -1,0 +1,712 @@
+/*
+ * codec_reply.c - replies to and from MessagePack (PROTOCOL.md, "Replies"
+ * and "Chunking"): the one-message encoder, the streaming writer the
+ * daemon uses to send large results in chunks, and the decoder that merges
+ * the chunks of one reply into a dbd_result.
+ *
+ * Keys are written in one fixed order: v, id, st, msg, cols, rows, more,
+ * affected, last_id, results.
+ */
+#include "codec.h"
+#include "codec_value.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ======================================================================
+ * Encoding
+ * ====================================================================== */
+
+static int pack_head(msgpack_packer *pk, size_t nkeys, uint64_t id)
+{
+    if (msgpack_pack_map(pk, nkeys) != 0 || dbd_pack_cstr(pk, "v") != 0 ||
+        msgpack_pack_uint32(pk, DBD_PROTOCOL_VERSION) != 0 ||
+        dbd_pack_cstr(pk, "id") != 0 || msgpack_pack_uint64(pk, id) != 0)
+        return -1;
+    return 0;
+}
+
+static int pack_status(msgpack_packer *pk, dbd_status st, const char *msg)
+{
+    if (dbd_pack_cstr(pk, "st") != 0 || msgpack_pack_int(pk, (int)st) != 0)
+        return -1;
+    if (st == DBD_OK)
+        return 0;
+    if (msg == NULL)
+        msg = dbd_status_text(st);
+    return dbd_pack_cstr(pk, "msg") != 0 || dbd_pack_cstr(pk, msg) != 0 ? -1
+                                                                       : 0;
+}
+
+static int pack_cols(msgpack_packer *pk, size_t n, const char *const *names,
+                     const dbd_type *types)
+{
+    if (msgpack_pack_array(pk, n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (msgpack_pack_array(pk, 2) != 0 ||
+            dbd_pack_cstr(pk, names[i] ? names[i] : "") != 0 ||
+            msgpack_pack_int(pk, (int)types[i]) != 0)
+            return -1;
+    return 0;
+}
+
+static int pack_counters(msgpack_packer *pk, int64_t affected,
+                         int64_t last_id)
+{
+    if (affected >= 0 && (dbd_pack_cstr(pk, "affected") != 0 ||
+                          msgpack_pack_int64(pk, affected) != 0))
+        return -1;
+    if (last_id != 0 && (dbd_pack_cstr(pk, "last_id") != 0 ||
+                         msgpack_pack_int64(pk, last_id) != 0))
+        return -1;
+    return 0;
+}
+
+static size_t counter_keys(int64_t affected, int64_t last_id)
+{
+    return (affected >= 0) + (last_id != 0);
+}
+
+/* "cols" and "rows" of r (only for an OK result with columns). */
+static int pack_table(msgpack_packer *pk, const dbd_result *r)
+{
+    const size_t ncols = dbd_result_ncols(r), nrows = dbd_result_nrows(r);
+
+    if (dbd_pack_cstr(pk, "cols") != 0 || msgpack_pack_array(pk, ncols) != 0)
+        return -1;
+    for (size_t c = 0; c < ncols; c++) {
+        const char *name = dbd_result_col_name(r, c);
+        if (msgpack_pack_array(pk, 2) != 0 ||
+            dbd_pack_cstr(pk, name ? name : "") != 0 ||
+            msgpack_pack_int(pk, (int)dbd_result_col_type(r, c)) != 0)
+            return -1;
+    }
+    if (dbd_pack_cstr(pk, "rows") != 0 || msgpack_pack_array(pk, nrows) != 0)
+        return -1;
+    for (size_t i = 0; i < nrows; i++) {
+        if (msgpack_pack_array(pk, ncols) != 0)
+            return -1;
+        for (size_t c = 0; c < ncols; c++) {
+            const dbd_value *v = dbd_result_value(r, i, c);
+            if (v == NULL || dbd_pack_value(pk, v) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static bool has_table(const dbd_result *r)
+{
+    return dbd_result_status(r) == DBD_OK && dbd_result_ncols(r) > 0;
+}
+
+/* The keys of r after "v" and "id"; a sub-result's map when sub. */
+static int pack_result(msgpack_packer *pk, const dbd_result *r, bool sub)
+{
+    const dbd_status st = dbd_result_status(r);
+    const int64_t affected = dbd_result_affected(r);
+    const int64_t last_id = dbd_result_last_id(r);
+    const size_t nsubs = sub ? 0 : dbd_result_nsubs(r);
+
+    if (sub && msgpack_pack_map(pk, 1 + (st != DBD_OK) + 2 * has_table(r) +
+                                        counter_keys(affected, last_id)) != 0)
+        return -1;
+    if (pack_status(pk, st, dbd_result_message(r)) != 0)
+        return -1;
+    if (has_table(r) && pack_table(pk, r) != 0)
+        return -1;
+    if (pack_counters(pk, affected, last_id) != 0)
+        return -1;
+    if (nsubs == 0)
+        return 0;
+    if (dbd_pack_cstr(pk, "results") != 0 ||
+        msgpack_pack_array(pk, nsubs) != 0)
+        return -1;
+    for (size_t i = 0; i < nsubs; i++)
+        if (pack_result(pk, dbd_result_sub(r, i), true) != 0)
+            return -1;
+    return 0;
+}
+
+int dbd_reply_encode(uint64_t id, const dbd_result *r, dbd_buf *out)
+{
+    msgpack_packer pk;
+    const size_t start = out->len;
+    const dbd_status st = dbd_result_status(r);
+    const size_t nkeys = 3 + (st != DBD_OK) + 2 * has_table(r) +
+                         counter_keys(dbd_result_affected(r),
+                                      dbd_result_last_id(r)) +
+                         (dbd_result_nsubs(r) > 0);
+
+    dbd_packer_init(&pk, out);
+    if (!dbd_status_valid(st) || pack_head(&pk, nkeys, id) != 0 ||
+        pack_result(&pk, r, false) != 0) {
+        out->len = start;
+        return -1;
+    }
+    return 0;
+}
+
+/* ======================================================================
+ * The streaming writer
+ * ====================================================================== */
+
+struct dbd_reply_writer {
+    uint64_t id;
+    size_t chunk_bytes;   /* 0: never chunk */
+    dbd_flush_fn flush;
+    void *ctx;
+    size_t ncols;
+    bool have_cols;       /* columns() was called */
+    bool cols_sent;       /* ... and they went out in a chunk */
+    bool failed;          /* flush asked to stop, or memory ran out */
+    bool finished;
+    dbd_buf cols;         /* the packed "cols" array */
+    dbd_buf rows;         /* packed rows not sent yet */
+    size_t nrows;         /* rows in .rows */
+    uint64_t total_rows;
+    dbd_buf subs;         /* packed sub-result maps */
+    size_t nsubs;
+    dbd_buf msg;          /* the message being assembled */
+};
+
+dbd_reply_writer *dbd_reply_writer_new(uint64_t id, size_t chunk_bytes,
+                                       dbd_flush_fn flush, void *ctx)
+{
+    dbd_reply_writer *w;
+
+    if (flush == NULL || (w = calloc(1, sizeof *w)) == NULL)
+        return NULL;
+    w->id = id;
+    w->chunk_bytes = chunk_bytes;
+    w->flush = flush;
+    w->ctx = ctx;
+    dbd_buf_init(&w->cols);
+    dbd_buf_init(&w->rows);
+    dbd_buf_init(&w->subs);
+    dbd_buf_init(&w->msg);
+    return w;
+}
+
+void dbd_reply_writer_destroy(dbd_reply_writer **pw)
+{
+    if (pw == NULL || *pw == NULL)
+        return;
+    dbd_reply_writer *w = *pw;
+    dbd_buf_free(&w->cols);
+    dbd_buf_free(&w->rows);
+    dbd_buf_free(&w->subs);
+    dbd_buf_free(&w->msg);
+    free(w);
+    *pw = NULL;
+}
+
+uint64_t dbd_reply_writer_rows(const dbd_reply_writer *w)
+{
+    return w->total_rows;
+}
+
+int dbd_reply_writer_columns(dbd_reply_writer *w, size_t n,
+                             const char *const *names, const dbd_type *types)
+{
+    msgpack_packer pk;
+
+    if (w->failed || w->finished || w->have_cols)
+        return -1;
+    dbd_packer_init(&pk, &w->cols);
+    if (pack_cols(&pk, n, names, types) != 0) {
+        w->failed = true;
+        return -1;
+    }
+    w->ncols = n;
+    w->have_cols = true;
+    return 0;
+}
+
+/* "cols" (unless sent before) and "rows" with the pending rows. */
+static int pack_pending(dbd_reply_writer *w, msgpack_packer *pk)
+{
+    if (!w->cols_sent &&
+        (dbd_pack_cstr(pk, "cols") != 0 ||
+         dbd_buf_append(&w->msg, w->cols.data, w->cols.len) != 0))
+        return -1;
+    if (dbd_pack_cstr(pk, "rows") != 0 ||
+        msgpack_pack_array(pk, w->nrows) != 0 ||
+        dbd_buf_append(&w->msg, w->rows.data, w->rows.len) != 0)
+        return -1;
+    return 0;
+}
+
+static int send_msg(dbd_reply_writer *w, bool more)
+{
+    if (w->flush(w->ctx, w->msg.data, w->msg.len, more) != 0) {
+        w->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+static int send_chunk(dbd_reply_writer *w)
+{
+    msgpack_packer pk;
+
+    dbd_buf_reset(&w->msg);
+    dbd_packer_init(&pk, &w->msg);
+    if (pack_head(&pk, 5 + !w->cols_sent, w->id) != 0 ||
+        pack_status(&pk, DBD_OK, NULL) != 0 || pack_pending(w, &pk) != 0 ||
+        dbd_pack_cstr(&pk, "more") != 0 || msgpack_pack_true(&pk) != 0) {
+        w->failed = true;
+        return -1;
+    }
+    if (send_msg(w, true) != 0)
+        return -1;
+    w->cols_sent = true;
+    dbd_buf_reset(&w->rows);
+    w->nrows = 0;
+    return 0;
+}
+
+int dbd_reply_writer_row(dbd_reply_writer *w, const dbd_value *values)
+{
+    msgpack_packer pk;
+    const size_t start = w->rows.len;
+
+    if (w->failed || w->finished || !w->have_cols)
+        return -1;
+    dbd_packer_init(&pk, &w->rows);
+    if (msgpack_pack_array(&pk, w->ncols) != 0)
+        goto fail;
+    for (size_t i = 0; i < w->ncols; i++)
+        if (dbd_pack_value(&pk, &values[i]) != 0)
+            goto fail;
+    w->nrows++;
+    w->total_rows++;
+    if (w->chunk_bytes > 0 && w->rows.len >= w->chunk_bytes)
+        return send_chunk(w);
+    return 0;
+fail:
+    w->rows.len = start;
+    w->failed = true;
+    return -1;
+}
+
+int dbd_reply_writer_sub(dbd_reply_writer *w, const dbd_result *sub)
+{
+    msgpack_packer pk;
+    const size_t start = w->subs.len;
+
+    if (w->failed || w->finished)
+        return -1;
+    dbd_packer_init(&pk, &w->subs);
+    if (!dbd_status_valid(dbd_result_status(sub)) ||
+        pack_result(&pk, sub, true) != 0) {
+        w->subs.len = start;
+        return -1;
+    }
+    w->nsubs++;
+    return 0;
+}
+
+int dbd_reply_writer_finish(dbd_reply_writer *w, dbd_status st,
+                            const char *msg, int64_t affected,
+                            int64_t last_id)
+{
+    msgpack_packer pk;
+    /* An error drops the result set: the client discards what it got. */
+    const bool table = st == DBD_OK && w->have_cols;
+    const size_t nkeys = 3 + (st != DBD_OK) +
+                         (table ? 1u + !w->cols_sent : 0u) +
+                         counter_keys(affected, last_id) + (w->nsubs > 0);
+
+    if (w->failed || w->finished || !dbd_status_valid(st))
+        return -1;
+    w->finished = true;
+    dbd_buf_reset(&w->msg);
+    dbd_packer_init(&pk, &w->msg);
+    if (pack_head(&pk, nkeys, w->id) != 0 || pack_status(&pk, st, msg) != 0 ||
+        (table && pack_pending(w, &pk) != 0) ||
+        pack_counters(&pk, affected, last_id) != 0)
+        goto fail;
+    if (w->nsubs > 0 &&
+        (dbd_pack_cstr(&pk, "results") != 0 ||
+         msgpack_pack_array(&pk, w->nsubs) != 0 ||
+         dbd_buf_append(&w->msg, w->subs.data, w->subs.len) != 0))
+        goto fail;
+    return send_msg(w, false);
+fail:
+    w->failed = true;
+    return -1;
+}
+
+/* ======================================================================
+ * Decoding
+ * ====================================================================== */
+
+/* The fields of one reply map (or one sub-result map), type-checked. */
+typedef struct reply_fields {
+    bool has_id;
+    uint64_t id;
+    dbd_status st;
+    const msgpack_object *msg;
+    const msgpack_object *cols;
+    const msgpack_object *rows;
+    bool more;
+    bool has_affected, has_last_id;
+    int64_t affected, last_id;
+    const msgpack_object *results;
+} reply_fields;
+
+static int get_int64(const msgpack_object *o, const char *path,
+                     int64_t *out, char *err, size_t errlen)
+{
+    if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
+        *out = o->via.i64;
+        return 0;
+    }
+    if (o->type == MSGPACK_OBJECT_POSITIVE_INTEGER &&
+        o->via.u64 <= (uint64_t)INT64_MAX) {
+        *out = (int64_t)o->via.u64;
+        return 0;
+    }
+    dbd_errf(err, errlen, "%s: expected an int64, got %s", path,
+             dbd_mp_type_name(o));
+    return -1;
+}
+
+/* Checks "cols": [[name, typecode], ...]. */
+static int check_cols(const msgpack_object *o, const char *path, char *err,
+                      size_t errlen)
+{
+    if (o->type != MSGPACK_OBJECT_ARRAY) {
+        dbd_errf(err, errlen, "%scols: expected an array, got %s", path,
+                 dbd_mp_type_name(o));
+        return -1;
+    }
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        const msgpack_object *c = &o->via.array.ptr[i];
+        if (c->type != MSGPACK_OBJECT_ARRAY || c->via.array.size != 2 ||
+            c->via.array.ptr[0].type != MSGPACK_OBJECT_STR ||
+            c->via.array.ptr[1].type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
+            dbd_errf(err, errlen, "%scols[%" PRIu32 "]: expected [name, "
+                     "typecode]", path, i);
+            return -1;
+        }
+        if (c->via.array.ptr[1].via.u64 >= DBD_TYPE_COUNT) {
+            dbd_errf(err, errlen, "%scols[%" PRIu32 "]: type code %" PRIu64
+                     " unknown", path, i, c->via.array.ptr[1].via.u64);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Checks "rows": arrays of ncols values each. */
+static int check_rows(const msgpack_object *o, size_t ncols,
+                      const char *path, char *err, size_t errlen)
+{
+    char why[160];
+
+    if (o->type != MSGPACK_OBJECT_ARRAY) {
+        dbd_errf(err, errlen, "%srows: expected an array, got %s", path,
+                 dbd_mp_type_name(o));
+        return -1;
+    }
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        const msgpack_object *row = &o->via.array.ptr[i];
+        if (row->type != MSGPACK_OBJECT_ARRAY ||
+            row->via.array.size != ncols) {
+            dbd_errf(err, errlen, "%srows[%" PRIu32 "]: expected an array "
+                     "of %zu values", path, i, ncols);
+            return -1;
+        }
+        for (uint32_t c = 0; c < ncols; c++) {
+            dbd_value v;
+            if (dbd_unpack_value(&row->via.array.ptr[c], NULL, &v, why,
+                                 sizeof why) != 0) {
+                dbd_errf(err, errlen, "%srows[%" PRIu32 "][%" PRIu32 "]: %s",
+                         path, i, c, why);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/*
+ * Reads the keys of one reply map into f.  path is "" for the reply, or
+ * "results[i]." for a sub-result (which has no v, id, more or results).
+ * ncols is the number of columns already known for this result.
+ */
+static int parse_reply(const msgpack_object *m, const char *path, bool sub,
+                       size_t ncols, reply_fields *f, char *err,
+                       size_t errlen)
+{
+    bool has_st = false;
+    char key[192];
+
+    memset(f, 0, sizeof *f);
+    if (m->type != MSGPACK_OBJECT_MAP) {
+        dbd_errf(err, errlen, "%.*s: expected a map, got %s",
+                 (int)strlen(path) - 1, path, dbd_mp_type_name(m));
+        return -1;
+    }
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+        const msgpack_object *v = &m->via.map.ptr[i].val;
+        if (k->type != MSGPACK_OBJECT_STR) {
+            dbd_errf(err, errlen, "%smap key of type %s (keys are strings)",
+                     path, dbd_mp_type_name(k));
+            return -1;
+        }
+        dbd_errf(key, sizeof key, "%s%.*s", path, (int)k->via.str.size,
+                 k->via.str.ptr);
+        if (dbd_mp_str_eq(k, "st")) {
+            if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+                v->via.u64 >= DBD_STATUS_COUNT) {
+                dbd_errf(err, errlen, "%s: expected a status code", key);
+                return -1;
+            }
+            f->st = (dbd_status)v->via.u64;
+            has_st = true;
+        } else if (dbd_mp_str_eq(k, "msg")) {
+            if (v->type != MSGPACK_OBJECT_STR) {
+                dbd_errf(err, errlen, "%s: expected a string, got %s", key,
+                         dbd_mp_type_name(v));
+                return -1;
+            }
+            f->msg = v;
+        } else if (dbd_mp_str_eq(k, "cols")) {
+            if (check_cols(v, path, err, errlen) != 0)
+                return -1;
+            f->cols = v;
+        } else if (dbd_mp_str_eq(k, "rows")) {
+            f->rows = v;
+        } else if (dbd_mp_str_eq(k, "affected")) {
+            if (get_int64(v, key, &f->affected, err, errlen) != 0)
+                return -1;
+            f->has_affected = true;
+        } else if (dbd_mp_str_eq(k, "last_id")) {
+            if (get_int64(v, key, &f->last_id, err, errlen) != 0)
+                return -1;
+            f->has_last_id = true;
+        } else if (sub) {
+            continue; /* a sub-result has nothing else */
+        } else if (dbd_mp_str_eq(k, "id")) {
+            if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
+                dbd_errf(err, errlen, "id: expected an unsigned integer, "
+                         "got %s", dbd_mp_type_name(v));
+                return -1;
+            }
+            f->has_id = true;
+            f->id = v->via.u64;
+        } else if (dbd_mp_str_eq(k, "v")) {
+            if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER) {
+                dbd_errf(err, errlen, "v: expected an unsigned integer, "
+                         "got %s", dbd_mp_type_name(v));
+                return -1;
+            }
+        } else if (dbd_mp_str_eq(k, "more")) {
+            if (v->type != MSGPACK_OBJECT_BOOLEAN) {
+                dbd_errf(err, errlen, "more: expected a bool, got %s",
+                         dbd_mp_type_name(v));
+                return -1;
+            }
+            f->more = v->via.boolean;
+        } else if (dbd_mp_str_eq(k, "results")) {
+            if (v->type != MSGPACK_OBJECT_ARRAY) {
+                dbd_errf(err, errlen, "results: expected an array, got %s",
+                         dbd_mp_type_name(v));
+                return -1;
+            }
+            f->results = v;
+        }
+    }
+    if (!sub && !f->has_id) {
+        dbd_errf(err, errlen, "id: missing");
+        return -1;
+    }
+    if (!has_st) {
+        dbd_errf(err, errlen, "%sst: missing", path);
+        return -1;
+    }
+    if (f->more && (f->st != DBD_OK || f->results != NULL)) {
+        dbd_errf(err, errlen, "more: a chunk must have st 0 and no results");
+        return -1;
+    }
+    if (f->cols != NULL) {
+        if (ncols > 0) {
+            dbd_errf(err, errlen, "%scols: sent again after the first chunk",
+                     path);
+            return -1;
+        }
+        ncols = f->cols->via.array.size;
+    }
+    if (f->rows != NULL) {
+        if (f->cols == NULL && ncols == 0 && f->rows->type == MSGPACK_OBJECT_ARRAY &&
+            f->rows->via.array.size > 0) {
+            dbd_errf(err, errlen, "%srows: rows without cols", path);
+            return -1;
+        }
+        if (check_rows(f->rows, ncols, path, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static dbd_status oom(char *err, size_t errlen)
+{
+    dbd_errf(err, errlen, "out of memory");
+    return DBD_INTERNAL;
+}
+
+static dbd_status apply_cols(const msgpack_object *cols, dbd_result *r,
+                             char *err, size_t errlen)
+{
+    const size_t n = cols->via.array.size;
+    dbd_status st = DBD_INTERNAL;
+    char **names = calloc(n ? n : 1, sizeof *names);
+    dbd_type *types = calloc(n ? n : 1, sizeof *types);
+
+    if (names == NULL || types == NULL)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        const msgpack_object *c = cols->via.array.ptr[i].via.array.ptr;
+        names[i] = strndup(c[0].via.str.size ? c[0].via.str.ptr : "",
+                           c[0].via.str.size);
+        if (names[i] == NULL)
+            goto out;
+        types[i] = (dbd_type)c[1].via.u64;
+    }
+    if (dbd_result_set_columns(r, n, (const char *const *)names, types) != 0)
+        goto out;
+    st = DBD_OK;
+out:
+    if (names != NULL)
+        for (size_t i = 0; i < n; i++)
+            free(names[i]);
+    free(names);
+    free(types);
+    return st == DBD_OK ? st : oom(err, errlen);
+}
+
+static dbd_status apply_rows(const msgpack_object *rows, dbd_result *r,
+                             char *err, size_t errlen)
+{
+    const size_t ncols = dbd_result_ncols(r);
+    dbd_value *vals = calloc(ncols ? ncols : 1, sizeof *vals);
+
+    if (vals == NULL)
+        return oom(err, errlen);
+    for (uint32_t i = 0; i < rows->via.array.size; i++) {
+        const msgpack_object *row = rows->via.array.ptr[i].via.array.ptr;
+        for (size_t c = 0; c < ncols; c++)
+            if (dbd_unpack_value(&row[c], NULL, &vals[c], NULL, 0) != 0)
+                goto fail; /* cannot happen: check_rows() passed */
+        if (dbd_result_add_row(r, vals) != 0)
+            goto fail;
+    }
+    free(vals);
+    return DBD_OK;
+fail:
+    free(vals);
+    return oom(err, errlen);
+}
+
+/* Merges the checked fields f into r. */
+static dbd_status apply(const reply_fields *f, dbd_result *r, char *err,
+                        size_t errlen)
+{
+    dbd_status st;
+
+    if (f->st == DBD_OK || f->more) {
+        if (f->cols != NULL && (st = apply_cols(f->cols, r, err, errlen)) != DBD_OK)
+            return st;
+        if (f->rows != NULL && (st = apply_rows(f->rows, r, err, errlen)) != DBD_OK)
+            return st;
+    }
+    if (f->more)
+        return DBD_OK;
+    char *msg = NULL;
+    if (f->msg != NULL &&
+        (msg = strndup(f->msg->via.str.size ? f->msg->via.str.ptr : "",
+                       f->msg->via.str.size)) == NULL)
+        return oom(err, errlen);
+    int rc = dbd_result_set_status(r, f->st, msg);
+    free(msg);
+    if (rc != 0)
+        return oom(err, errlen);
+    if (f->st != DBD_OK)
+        dbd_result_clear_rows(r);
+    if (f->has_affected)
+        dbd_result_set_affected(r, f->affected);
+    if (f->has_last_id)
+        dbd_result_set_last_id(r, f->last_id);
+    return DBD_OK;
+}
+
+static dbd_status apply_results(const msgpack_object *results, dbd_result *r,
+                                char *err, size_t errlen)
+{
+    char path[64];
+    reply_fields f;
+    dbd_result *sub = NULL;
+    dbd_status st = DBD_OK;
+
+    for (uint32_t i = 0; i < results->via.array.size && st == DBD_OK; i++) {
+        dbd_errf(path, sizeof path, "results[%" PRIu32 "].", i);
+        if (parse_reply(&results->via.array.ptr[i], path, true, 0, &f, err,
+                        errlen) != 0)
+            return DBD_BAD;
+    }
+    for (uint32_t i = 0; i < results->via.array.size && st == DBD_OK; i++) {
+        (void)parse_reply(&results->via.array.ptr[i], "", true, 0, &f, NULL, 0);
+        if ((sub = dbd_result_new()) == NULL)
+            return oom(err, errlen);
+        st = apply(&f, sub, err, errlen);
+        if (st == DBD_OK && dbd_result_add_sub(r, &sub) != 0)
+            st = oom(err, errlen);
+        dbd_result_destroy(&sub);
+    }
+    return st;
+}
+
+dbd_status dbd_reply_decode(const void *data, size_t len, dbd_result *r,
+                            uint64_t *id, bool *more, char *err,
+                            size_t errlen)
+{
+    msgpack_unpacked u;
+    reply_fields f;
+    dbd_status st;
+
+    *more = false;
+    *id = 0;
+    st = dbd_mp_unpack_map(data, len, &u, err, errlen);
+    if (st != DBD_OK)
+        goto out;
+    st = DBD_BAD;
+    if (parse_reply(&u.data, "", false, dbd_result_ncols(r), &f, err,
+                    errlen) != 0) {
+        if (f.has_id)
+            *id = f.id;
+        goto out;
+    }
+    *id = f.id;
+    *more = f.more;
+    if (f.results != NULL) {
+        /* Sub-results go in first: a bad one leaves r's status alone. */
+        st = apply_results(f.results, r, err, errlen);
+        if (st != DBD_OK)
+            goto out;
+    }
+    st = apply(&f, r, err, errlen);
+out:
+    msgpack_unpacked_destroy(&u);
+    return st;
+}
+
+bool dbd_reply_peek_id(const void *data, size_t len, uint64_t *id)
+{
+    return dbd_mp_map_uint(data, len, "id", id);
+}

@@ -1,0 +1,853 @@
+/*
+ * codec_request.c - requests to and from MessagePack (PROTOCOL.md,
+ * "Requests").  The encoder writes the keys in one fixed order so that the
+ * bytes are reproducible; the decoder checks every field's type, names the
+ * field in its messages, and ends with dbd_request_validate().
+ */
+#include "codec.h"
+#include "codec_value.h"
+#include "ident.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The request keys, in the order the encoder writes them. */
+typedef enum req_key {
+    K_V, K_ID, K_OP, K_DS, K_TABLE, K_DEADLINE, K_TIMEOUT, K_COLUMNS,
+    K_WHERE, K_ORDER, K_LIMIT, K_OFFSET, K_VALUES, K_SET, K_KEYS, K_SQL,
+    K_PARAMS, K_ATOMIC, K_OPS, K_COUNT
+} req_key;
+
+static const char *const key_names[K_COUNT] = {
+    [K_V] = "v", [K_ID] = "id", [K_OP] = "op", [K_DS] = "ds",
+    [K_TABLE] = "table", [K_DEADLINE] = "deadline", [K_TIMEOUT] = "timeout",
+    [K_COLUMNS] = "columns", [K_WHERE] = "where", [K_ORDER] = "order",
+    [K_LIMIT] = "limit", [K_OFFSET] = "offset", [K_VALUES] = "values",
+    [K_SET] = "set", [K_KEYS] = "keys", [K_SQL] = "sql",
+    [K_PARAMS] = "params", [K_ATOMIC] = "atomic", [K_OPS] = "ops",
+};
+
+#define KB(k) (1u << (k))
+/* Keys every top-level request may carry. */
+#define KEYS_COMMON (KB(K_V) | KB(K_ID) | KB(K_OP) | KB(K_DEADLINE) | KB(K_TIMEOUT))
+
+/* The operation-specific keys each op uses (a batch's sub-ops likewise). */
+static const unsigned op_keys[DBD_OP_COUNT] = {
+    [DBD_OP_PING] = KB(K_DS),
+    [DBD_OP_QUERY] = KB(K_DS) | KB(K_TABLE) | KB(K_COLUMNS) | KB(K_WHERE) |
+                     KB(K_ORDER) | KB(K_LIMIT) | KB(K_OFFSET),
+    [DBD_OP_INSERT] = KB(K_DS) | KB(K_TABLE) | KB(K_VALUES),
+    [DBD_OP_UPDATE] = KB(K_DS) | KB(K_TABLE) | KB(K_SET) | KB(K_WHERE),
+    [DBD_OP_DELETE] = KB(K_DS) | KB(K_TABLE) | KB(K_WHERE),
+    [DBD_OP_REPLACE] = KB(K_DS) | KB(K_TABLE) | KB(K_VALUES) | KB(K_KEYS),
+    [DBD_OP_BATCH] = KB(K_DS) | KB(K_ATOMIC) | KB(K_OPS),
+    [DBD_OP_RAW] = KB(K_DS) | KB(K_SQL) | KB(K_PARAMS),
+    [DBD_OP_DATASOURCES] = 0,
+    [DBD_OP_STATS] = 0,
+    [DBD_OP_SWAP] = KB(K_DS),
+    [DBD_OP_RELOAD] = 0,
+    [DBD_OP_MIGRATE] = KB(K_DS),
+    [DBD_OP_AUDIT] = 0,
+};
+
+/* Keys a sub-operation of a batch may not carry (they belong to the batch). */
+#define KEYS_TOP_ONLY (KB(K_V) | KB(K_ID) | KB(K_DS) | KB(K_DEADLINE) | \
+                       KB(K_TIMEOUT) | KB(K_ATOMIC) | KB(K_OPS))
+
+static bool op_reserved(dbd_op_kind k)
+{
+    return k == DBD_OP_SWAP || k == DBD_OP_RELOAD || k == DBD_OP_MIGRATE ||
+           k == DBD_OP_AUDIT;
+}
+
+/* Ops a batch may contain. */
+static bool op_in_batch(dbd_op_kind k)
+{
+    return k == DBD_OP_QUERY || k == DBD_OP_INSERT || k == DBD_OP_UPDATE ||
+           k == DBD_OP_DELETE || k == DBD_OP_REPLACE || k == DBD_OP_RAW;
+}
+
+/* ======================================================================
+ * Encoding
+ * ====================================================================== */
+
+/* Whether key k is written for op (req is NULL for a batch's sub-op). */
+static bool key_present(const dbd_request *req, const dbd_op *op, req_key k)
+{
+    const bool top = req != NULL;
+
+    if (k == K_OP)
+        return true;
+    if (k == K_V || k == K_ID)
+        return top;
+    if (k == K_DEADLINE)
+        return top && req->deadline_usec != 0;
+    if (k == K_TIMEOUT)
+        return top && req->timeout_msec != 0;
+    if ((unsigned)op->kind >= DBD_OP_COUNT || !(op_keys[op->kind] & KB(k)))
+        return false;
+    switch (k) {
+    case K_DS: return top && req->datasource != NULL;
+    case K_TABLE: return op->table != NULL;
+    case K_COLUMNS: return op->ncolumns > 0;
+    case K_WHERE: return op->nwhere > 0;
+    case K_ORDER: return op->norder > 0;
+    case K_LIMIT: return op->limit >= 0;
+    case K_OFFSET: return op->offset > 0;
+    case K_VALUES: case K_SET: return op->nvalues > 0;
+    case K_KEYS: return op->nkeys > 0;
+    case K_SQL: return op->sql != NULL;
+    case K_PARAMS: return op->nparams > 0;
+    case K_ATOMIC: return !op->atomic; /* true is the default */
+    case K_OPS: return op->nops > 0;
+    default: return false;
+    }
+}
+
+static int pack_names(msgpack_packer *pk, const char *const *names, size_t n)
+{
+    if (msgpack_pack_array(pk, n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (dbd_pack_cstr(pk, names[i]) != 0)
+            return -1;
+    return 0;
+}
+
+static int pack_values(msgpack_packer *pk, const dbd_value *v, size_t n)
+{
+    if (msgpack_pack_array(pk, n) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (dbd_pack_value(pk, &v[i]) != 0)
+            return -1;
+    return 0;
+}
+
+static int pack_cond(msgpack_packer *pk, const dbd_cond *c)
+{
+    const char *name = dbd_cmp_name(c->cmp);
+    const bool novalue = c->cmp == DBD_CMP_ISNULL || c->cmp == DBD_CMP_NOTNULL;
+
+    if (name == NULL || c->column == NULL)
+        return -1;
+    if (msgpack_pack_array(pk, novalue ? 2 : 3) != 0 ||
+        dbd_pack_cstr(pk, c->column) != 0 || dbd_pack_cstr(pk, name) != 0)
+        return -1;
+    if (novalue)
+        return 0;
+    if (c->cmp == DBD_CMP_IN)
+        return pack_values(pk, c->list, c->nlist);
+    return dbd_pack_value(pk, &c->value);
+}
+
+static int pack_op(msgpack_packer *pk, const dbd_request *req,
+                   const dbd_op *op);
+
+static int pack_key(msgpack_packer *pk, const dbd_request *req,
+                    const dbd_op *op, req_key k)
+{
+    if (dbd_pack_cstr(pk, key_names[k]) != 0)
+        return -1;
+    switch (k) {
+    case K_V:
+        return msgpack_pack_uint32(pk, req->version ? req->version
+                                                    : DBD_PROTOCOL_VERSION);
+    case K_ID:
+        return msgpack_pack_uint64(pk, req->id);
+    case K_OP: {
+        const char *name = dbd_op_name(op->kind);
+        return name ? dbd_pack_cstr(pk, name) : -1;
+    }
+    case K_DS:
+        return dbd_pack_cstr(pk, req->datasource);
+    case K_TABLE:
+        return dbd_pack_cstr(pk, op->table);
+    case K_DEADLINE:
+        return msgpack_pack_int64(pk, req->deadline_usec);
+    case K_TIMEOUT:
+        return msgpack_pack_int64(pk, req->timeout_msec);
+    case K_COLUMNS:
+        return pack_names(pk, op->columns, op->ncolumns);
+    case K_WHERE:
+        if (msgpack_pack_array(pk, op->nwhere) != 0)
+            return -1;
+        for (size_t i = 0; i < op->nwhere; i++)
+            if (pack_cond(pk, &op->where[i]) != 0)
+                return -1;
+        return 0;
+    case K_ORDER:
+        if (msgpack_pack_array(pk, op->norder) != 0)
+            return -1;
+        for (size_t i = 0; i < op->norder; i++)
+            if (msgpack_pack_array(pk, 2) != 0 ||
+                dbd_pack_cstr(pk, op->order[i].column) != 0 ||
+                dbd_pack_cstr(pk, op->order[i].desc ? "desc" : "asc") != 0)
+                return -1;
+        return 0;
+    case K_LIMIT:
+        return msgpack_pack_int64(pk, op->limit);
+    case K_OFFSET:
+        return msgpack_pack_int64(pk, op->offset);
+    case K_VALUES:
+    case K_SET:
+        if (msgpack_pack_map(pk, op->nvalues) != 0)
+            return -1;
+        for (size_t i = 0; i < op->nvalues; i++)
+            if (dbd_pack_cstr(pk, op->values[i].column) != 0 ||
+                dbd_pack_value(pk, &op->values[i].value) != 0)
+                return -1;
+        return 0;
+    case K_KEYS:
+        return pack_names(pk, op->keys, op->nkeys);
+    case K_SQL:
+        return dbd_pack_str(pk, op->sql, op->sql_len);
+    case K_PARAMS:
+        return pack_values(pk, op->params, op->nparams);
+    case K_ATOMIC:
+        return op->atomic ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+    case K_OPS:
+        if (msgpack_pack_array(pk, op->nops) != 0)
+            return -1;
+        for (size_t i = 0; i < op->nops; i++)
+            if (pack_op(pk, NULL, &op->ops[i]) != 0)
+                return -1;
+        return 0;
+    case K_COUNT:
+        break;
+    }
+    return -1;
+}
+
+/* One request map (req != NULL) or one sub-operation map (req == NULL). */
+static int pack_op(msgpack_packer *pk, const dbd_request *req,
+                   const dbd_op *op)
+{
+    size_t n = 0;
+
+    for (int k = 0; k < K_COUNT; k++)
+        n += key_present(req, op, (req_key)k);
+    if (msgpack_pack_map(pk, n) != 0)
+        return -1;
+    for (int k = 0; k < K_COUNT; k++)
+        if (key_present(req, op, (req_key)k) &&
+            pack_key(pk, req, op, (req_key)k) != 0)
+            return -1;
+    return 0;
+}
+
+int dbd_request_encode(const dbd_request *req, dbd_buf *out)
+{
+    msgpack_packer pk;
+    const size_t start = out->len;
+
+    dbd_packer_init(&pk, out);
+    if (pack_op(&pk, req, &req->op) != 0) {
+        out->len = start;
+        return -1;
+    }
+    return 0;
+}
+
+/* ======================================================================
+ * Decoding
+ * ====================================================================== */
+
+typedef struct dec {
+    dbd_request *req;
+    char *err;
+    size_t errlen;
+    dbd_status st; /* BAD for bad input, INTERNAL when memory ran out */
+} dec;
+
+/* Records "path: message"; returns -1 for the caller to pass up. */
+__attribute__((format(printf, 3, 4)))
+static int fail(dec *d, const char *path, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+
+    va_start(ap, fmt);
+    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        msg[0] = '\0';
+    dbd_errf(d->err, d->errlen, "%s: %s", path, msg);
+    d->st = DBD_BAD;
+    return -1;
+}
+
+static int oom(dec *d)
+{
+    dbd_errf(d->err, d->errlen, "out of memory");
+    d->st = DBD_INTERNAL;
+    return -1;
+}
+
+/* snprintf for field paths; a path cut short only shortens a message. */
+__attribute__((format(printf, 3, 4)))
+static void pathf(char *out, size_t outlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (vsnprintf(out, outlen, fmt, ap) < 0)
+        out[0] = '\0';
+    va_end(ap);
+}
+
+/* The op map itself: "ops[2]" for prefix "ops[2].", "request" for "". */
+static void op_path(char *out, size_t outlen, const char *prefix)
+{
+    const size_t n = strlen(prefix);
+    if (n == 0)
+        pathf(out, outlen, "request");
+    else
+        pathf(out, outlen, "%.*s", (int)(n - 1), prefix);
+}
+
+/* path = prefix + key, e.g. "ops[2]." + "where". */
+static void join(char *out, size_t outlen, const char *prefix,
+                 const char *key)
+{
+    pathf(out, outlen, "%s%s", prefix, key);
+}
+
+static int want_type(dec *d, const char *path, const msgpack_object *o,
+                     msgpack_object_type type, const char *what)
+{
+    if (o->type == type)
+        return 0;
+    return fail(d, path, "expected %s, got %s", what, dbd_mp_type_name(o));
+}
+
+static int want_count(dec *d, const char *path, uint32_t n)
+{
+    if (n <= DBD_CODEC_MAX_ITEMS)
+        return 0;
+    return fail(d, path, "%" PRIu32 " elements (at most %d)", n,
+                DBD_CODEC_MAX_ITEMS);
+}
+
+/* Zeroed arena array; *out stays NULL for n == 0. */
+static int alloc_array(dec *d, size_t n, size_t size, void *out)
+{
+    void *p = NULL;
+    if (n > 0 && (p = dbd_arena_calloc(d->req->arena, n, size)) == NULL)
+        return oom(d);
+    memcpy(out, &p, sizeof p);
+    return 0;
+}
+
+/* A non-negative integer up to INT64_MAX. */
+static int get_count(dec *d, const char *path, const msgpack_object *o,
+                     int64_t *out)
+{
+    if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        return fail(d, path, "must not be negative");
+    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return fail(d, path, "expected an unsigned integer, got %s",
+                    dbd_mp_type_name(o));
+    if (o->via.u64 > (uint64_t)INT64_MAX)
+        return fail(d, path, "%" PRIu64 " out of range", o->via.u64);
+    *out = (int64_t)o->via.u64;
+    return 0;
+}
+
+static int get_string(dec *d, const char *path, const msgpack_object *o,
+                      const char **out, size_t *len)
+{
+    if (want_type(d, path, o, MSGPACK_OBJECT_STR, "a string") != 0)
+        return -1;
+    *out = dbd_arena_strndup(d->req->arena,
+                             o->via.str.size ? o->via.str.ptr : "",
+                             o->via.str.size);
+    if (*out == NULL)
+        return oom(d);
+    if (len != NULL)
+        *len = o->via.str.size;
+    return 0;
+}
+
+/*
+ * A datasource name: any string without NUL bytes here; its character rule
+ * is dbd_request_validate()'s.
+ */
+static int get_ds(dec *d, const char *path, const msgpack_object *o,
+                  const char **out)
+{
+    if (want_type(d, path, o, MSGPACK_OBJECT_STR, "a string") != 0)
+        return -1;
+    if (o->via.str.size > 0 && memchr(o->via.str.ptr, '\0', o->via.str.size)) {
+        char q[160];
+        dbd_quote(o->via.str.ptr, o->via.str.size, q, sizeof q);
+        return fail(d, path, "invalid datasource name %s", q);
+    }
+    return get_string(d, path, o, out, NULL);
+}
+
+/* A table or column name: a string passing dbd_ident_valid(). */
+static int get_ident(dec *d, const char *path, const msgpack_object *o,
+                     const char **out)
+{
+    if (want_type(d, path, o, MSGPACK_OBJECT_STR, "a string") != 0)
+        return -1;
+    if (!dbd_ident_valid(o->via.str.ptr, o->via.str.size)) {
+        char q[160];
+        dbd_quote(o->via.str.ptr, o->via.str.size, q, sizeof q);
+        return fail(d, path, "bad identifier %s", q);
+    }
+    return get_string(d, path, o, out, NULL);
+}
+
+static int get_value(dec *d, const char *path, const msgpack_object *o,
+                     dbd_value *v)
+{
+    char why[160];
+
+    if (dbd_unpack_value(o, d->req->arena, v, why, sizeof why) == 0)
+        return 0;
+    if (strcmp(why, "out of memory") == 0)
+        return oom(d);
+    return fail(d, path, "%s", why);
+}
+
+static int get_values(dec *d, const char *path, const msgpack_object *o,
+                      dbd_value **out, size_t *n)
+{
+    char sub[192];
+
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
+        want_count(d, path, o->via.array.size) != 0 ||
+        alloc_array(d, o->via.array.size, sizeof **out, out) != 0)
+        return -1;
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        if (get_value(d, sub, &o->via.array.ptr[i], &(*out)[i]) != 0)
+            return -1;
+    }
+    *n = o->via.array.size;
+    return 0;
+}
+
+static int get_names(dec *d, const char *path, const msgpack_object *o,
+                     const char ***out, size_t *n)
+{
+    char sub[192];
+
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
+        want_count(d, path, o->via.array.size) != 0 ||
+        alloc_array(d, o->via.array.size, sizeof **out, out) != 0)
+        return -1;
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        if (get_ident(d, sub, &o->via.array.ptr[i], &(*out)[i]) != 0)
+            return -1;
+    }
+    *n = o->via.array.size;
+    return 0;
+}
+
+static int get_cond(dec *d, const char *path, const msgpack_object *o,
+                    dbd_cond *c)
+{
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY,
+                  "an array [column, operator, value]") != 0)
+        return -1;
+    const msgpack_object *e = o->via.array.ptr;
+    const uint32_t n = o->via.array.size;
+    if (n < 2 || n > 3)
+        return fail(d, path, "%" PRIu32 " elements (want [column, operator]"
+                    " or [column, operator, value])", n);
+    if (get_ident(d, path, &e[0], &c->column) != 0)
+        return -1;
+    if (e[1].type != MSGPACK_OBJECT_STR)
+        return fail(d, path, "operator: expected a string, got %s",
+                    dbd_mp_type_name(&e[1]));
+    if (!dbd_cmp_from_name(e[1].via.str.ptr, e[1].via.str.size, &c->cmp)) {
+        char q[160];
+        dbd_quote(e[1].via.str.ptr, e[1].via.str.size, q, sizeof q);
+        return fail(d, path, "operator %s unknown", q);
+    }
+    const char *opname = dbd_cmp_name(c->cmp);
+    if (c->cmp == DBD_CMP_ISNULL || c->cmp == DBD_CMP_NOTNULL) {
+        if (n != 2)
+            return fail(d, path, "\"%s\" takes no value", opname);
+        c->value = dbd_null();
+        return 0;
+    }
+    if (n != 3)
+        return fail(d, path, "\"%s\" needs a value", opname);
+    if (c->cmp == DBD_CMP_IN) {
+        if (e[2].type != MSGPACK_OBJECT_ARRAY || e[2].via.array.size == 0)
+            return fail(d, path, "\"in\" needs a non-empty array, got %s",
+                        e[2].type == MSGPACK_OBJECT_ARRAY
+                            ? "an empty one" : dbd_mp_type_name(&e[2]));
+        dbd_value *list = NULL;
+        if (get_values(d, path, &e[2], &list, &c->nlist) != 0)
+            return -1;
+        c->list = list;
+        c->value = dbd_null();
+        return 0;
+    }
+    if (get_value(d, path, &e[2], &c->value) != 0)
+        return -1;
+    if (c->cmp == DBD_CMP_BITAND && c->value.type != DBD_TYPE_INT)
+        return fail(d, path, "\"&\" needs an int value, got %s",
+                    dbd_type_name(c->value.type));
+    return 0;
+}
+
+static int get_where(dec *d, const char *path, const msgpack_object *o,
+                     dbd_op *op)
+{
+    char sub[192];
+
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
+        want_count(d, path, o->via.array.size) != 0 ||
+        alloc_array(d, o->via.array.size, sizeof *op->where, &op->where) != 0)
+        return -1;
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        if (get_cond(d, sub, &o->via.array.ptr[i], &op->where[i]) != 0)
+            return -1;
+    }
+    op->nwhere = o->via.array.size;
+    return 0;
+}
+
+static int get_order(dec *d, const char *path, const msgpack_object *o,
+                     dbd_op *op)
+{
+    char sub[192];
+
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
+        want_count(d, path, o->via.array.size) != 0 ||
+        alloc_array(d, o->via.array.size, sizeof *op->order, &op->order) != 0)
+        return -1;
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        const msgpack_object *e = &o->via.array.ptr[i];
+        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        if (want_type(d, sub, e, MSGPACK_OBJECT_ARRAY,
+                      "an array [column, \"asc\"|\"desc\"]") != 0)
+            return -1;
+        if (e->via.array.size != 2)
+            return fail(d, sub, "%" PRIu32 " elements (want [column, "
+                        "\"asc\"|\"desc\"])", e->via.array.size);
+        if (get_ident(d, sub, &e->via.array.ptr[0], &op->order[i].column) != 0)
+            return -1;
+        const msgpack_object *dir = &e->via.array.ptr[1];
+        if (dbd_mp_str_eq(dir, "asc") || dbd_mp_str_eq(dir, "desc")) {
+            op->order[i].desc = dbd_mp_str_eq(dir, "desc");
+        } else if (dir->type == MSGPACK_OBJECT_STR) {
+            char q[160];
+            dbd_quote(dir->via.str.ptr, dir->via.str.size, q, sizeof q);
+            return fail(d, sub, "direction %s unknown (want \"asc\" or "
+                        "\"desc\")", q);
+        } else {
+            return fail(d, sub, "direction: expected a string, got %s",
+                        dbd_mp_type_name(dir));
+        }
+    }
+    op->norder = o->via.array.size;
+    return 0;
+}
+
+/* "values" and "set": a map of column name to value. */
+static int get_assigns(dec *d, const char *path, const msgpack_object *o,
+                       dbd_op *op)
+{
+    char sub[192];
+
+    if (want_type(d, path, o, MSGPACK_OBJECT_MAP, "a map") != 0 ||
+        want_count(d, path, o->via.map.size) != 0 ||
+        alloc_array(d, o->via.map.size, sizeof *op->values, &op->values) != 0)
+        return -1;
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object_kv *kv = &o->via.map.ptr[i];
+        if (get_ident(d, path, &kv->key, &op->values[i].column) != 0)
+            return -1;
+        pathf(sub, sizeof sub, "%s.%s", path, op->values[i].column);
+        if (get_value(d, sub, &kv->val, &op->values[i].value) != 0)
+            return -1;
+    }
+    op->nvalues = o->via.map.size;
+    return 0;
+}
+
+static int decode_op(dec *d, const msgpack_object *m, const char *prefix,
+                     dbd_op *op, bool top);
+
+static int get_ops(dec *d, const char *path, const msgpack_object *o,
+                   dbd_op *op)
+{
+    char sub[192];
+
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
+        want_count(d, path, o->via.array.size) != 0 ||
+        alloc_array(d, o->via.array.size, sizeof *op->ops, &op->ops) != 0)
+        return -1;
+    for (uint32_t i = 0; i < o->via.array.size; i++) {
+        pathf(sub, sizeof sub, "%s[%" PRIu32 "].", path, i);
+        if (decode_op(d, &o->via.array.ptr[i], sub, &op->ops[i], false) != 0)
+            return -1;
+    }
+    op->nops = o->via.array.size;
+    return 0;
+}
+
+static int get_op_kind(dec *d, const char *path, const msgpack_object *o,
+                       dbd_op_kind *kind)
+{
+    if (want_type(d, path, o, MSGPACK_OBJECT_STR, "a string") != 0)
+        return -1;
+    if (!dbd_op_from_name(o->via.str.ptr, o->via.str.size, kind)) {
+        char q[160];
+        dbd_quote(o->via.str.ptr, o->via.str.size, q, sizeof q);
+        return fail(d, path, "%s unknown", q);
+    }
+    return 0;
+}
+
+static int lookup_key(const msgpack_object *key, req_key *k)
+{
+    for (int i = 0; i < K_COUNT; i++) {
+        if (dbd_mp_str_eq(key, key_names[i])) {
+            *k = (req_key)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* One field of an op whose kind is known; v, id and op are done already. */
+static int decode_field(dec *d, const char *path, req_key k,
+                        const msgpack_object *o, dbd_op *op)
+{
+    dbd_request *req = d->req;
+
+    switch (k) {
+    case K_DS:
+        return get_ds(d, path, o, &req->datasource);
+    case K_TABLE:
+        return get_ident(d, path, o, &op->table);
+    case K_DEADLINE:
+        return get_count(d, path, o, &req->deadline_usec);
+    case K_TIMEOUT:
+        return get_count(d, path, o, &req->timeout_msec);
+    case K_COLUMNS:
+        return get_names(d, path, o, &op->columns, &op->ncolumns);
+    case K_WHERE:
+        return get_where(d, path, o, op);
+    case K_ORDER:
+        return get_order(d, path, o, op);
+    case K_LIMIT:
+        return get_count(d, path, o, &op->limit);
+    case K_OFFSET:
+        return get_count(d, path, o, &op->offset);
+    case K_VALUES:
+    case K_SET:
+        return get_assigns(d, path, o, op);
+    case K_KEYS:
+        return get_names(d, path, o, &op->keys, &op->nkeys);
+    case K_SQL:
+        return get_string(d, path, o, &op->sql, &op->sql_len);
+    case K_PARAMS:
+        return get_values(d, path, o, &op->params, &op->nparams);
+    case K_ATOMIC:
+        if (want_type(d, path, o, MSGPACK_OBJECT_BOOLEAN, "a bool") != 0)
+            return -1;
+        op->atomic = o->via.boolean;
+        return 0;
+    case K_OPS:
+        return get_ops(d, path, o, op);
+    default:
+        return 0;
+    }
+}
+
+/* The fields an op cannot do without, named as on the wire. */
+static int check_required(dec *d, const char *prefix, const dbd_op *op,
+                          bool top)
+{
+    char path[192];
+    const unsigned keys = op_keys[op->kind];
+    req_key missing = K_COUNT;
+
+    if (op_reserved(op->kind) || op->kind == DBD_OP_PING)
+        return 0;
+    if (top && (keys & KB(K_DS)) && d->req->datasource == NULL)
+        missing = K_DS;
+    else if ((keys & KB(K_TABLE)) && op->table == NULL)
+        missing = K_TABLE;
+    else if ((keys & KB(K_VALUES)) && op->nvalues == 0)
+        missing = K_VALUES;
+    else if ((keys & KB(K_SET)) && op->nvalues == 0)
+        missing = K_SET;
+    else if ((keys & KB(K_KEYS)) && op->nkeys == 0)
+        missing = K_KEYS;
+    else if ((keys & KB(K_SQL)) && op->sql == NULL)
+        missing = K_SQL;
+    else if ((keys & KB(K_OPS)) && op->nops == 0)
+        missing = K_OPS;
+    if (missing == K_COUNT)
+        return 0;
+    join(path, sizeof path, prefix, key_names[missing]);
+    return fail(d, path, "missing or empty");
+}
+
+/*
+ * One request map (top) or one sub-operation map of a batch.  For the top
+ * map, v, id and op have been read by the caller and op->kind is set.
+ */
+static int decode_op(dec *d, const msgpack_object *m, const char *prefix,
+                     dbd_op *op, bool top)
+{
+    char path[192];
+    unsigned seen = 0;
+
+    if (!top) {
+        if (m->type != MSGPACK_OBJECT_MAP) {
+            op_path(path, sizeof path, prefix);
+            return fail(d, path, "expected a map, got %s",
+                        dbd_mp_type_name(m));
+        }
+        op->limit = -1;
+        const msgpack_object *kind = NULL;
+        for (uint32_t i = 0; i < m->via.map.size; i++)
+            if (dbd_mp_str_eq(&m->via.map.ptr[i].key, "op"))
+                kind = &m->via.map.ptr[i].val;
+        join(path, sizeof path, prefix, "op");
+        if (kind == NULL)
+            return fail(d, path, "missing");
+        if (get_op_kind(d, path, kind, &op->kind) != 0)
+            return -1;
+        if (!op_in_batch(op->kind))
+            return fail(d, path, "\"%s\" not allowed in a batch",
+                        dbd_op_name(op->kind));
+    }
+    op->atomic = op->kind == DBD_OP_BATCH; /* the default, as the builder's */
+    const unsigned allowed = op_keys[op->kind] |
+                             (top ? KEYS_COMMON : KB(K_OP));
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object_kv *kv = &m->via.map.ptr[i];
+        req_key k;
+        if (kv->key.type != MSGPACK_OBJECT_STR) {
+            op_path(path, sizeof path, prefix);
+            return fail(d, path, "map key of type %s (keys are strings)",
+                        dbd_mp_type_name(&kv->key));
+        }
+        if (lookup_key(&kv->key, &k) != 0)
+            continue; /* unknown keys are for later versions */
+        join(path, sizeof path, prefix, key_names[k]);
+        if (seen & KB(k))
+            return fail(d, path, "duplicate key");
+        seen |= KB(k);
+        if (k == K_OP || (top && (k == K_V || k == K_ID)))
+            continue; /* read before */
+        if (!top && (KEYS_TOP_ONLY & KB(k)))
+            return fail(d, path, "not allowed in a batch operation");
+        if (op_reserved(op->kind))
+            continue; /* shapes of reserved ops are not defined yet */
+        if (!(allowed & KB(k)))
+            return fail(d, path, "not used by %s", dbd_op_name(op->kind));
+        if (decode_field(d, path, k, &kv->val, op) != 0)
+            return -1;
+    }
+    return check_required(d, prefix, op, top);
+}
+
+/* Reads "id" first so that even a bad request gets a reply carrying it. */
+static int decode_head(dec *d, const msgpack_object *m, uint64_t *id,
+                       uint32_t *version, dbd_op_kind *kind)
+{
+    const msgpack_object *o_id = NULL, *o_v = NULL, *o_op = NULL;
+
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object_kv *kv = &m->via.map.ptr[i];
+        if (o_id == NULL && dbd_mp_str_eq(&kv->key, "id"))
+            o_id = &kv->val;
+        else if (o_v == NULL && dbd_mp_str_eq(&kv->key, "v"))
+            o_v = &kv->val;
+        else if (o_op == NULL && dbd_mp_str_eq(&kv->key, "op"))
+            o_op = &kv->val;
+    }
+    if (o_id == NULL)
+        return fail(d, "id", "missing");
+    if (o_id->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return fail(d, "id", "expected an unsigned integer, got %s",
+                    dbd_mp_type_name(o_id));
+    *id = o_id->via.u64;
+    if (o_v == NULL)
+        return fail(d, "v", "missing");
+    if (o_v->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return fail(d, "v", "expected an unsigned integer, got %s",
+                    dbd_mp_type_name(o_v));
+    if (o_v->via.u64 < DBD_PROTOCOL_MIN_VERSION ||
+        o_v->via.u64 > DBD_PROTOCOL_VERSION) {
+        dbd_errf(d->err, d->errlen, "unsupported protocol version %" PRIu64
+                 " (server speaks %d..%d)", o_v->via.u64,
+                 DBD_PROTOCOL_MIN_VERSION, DBD_PROTOCOL_VERSION);
+        d->st = DBD_BAD;
+        return -1;
+    }
+    *version = (uint32_t)o_v->via.u64;
+    if (o_op == NULL)
+        return fail(d, "op", "missing");
+    return get_op_kind(d, "op", o_op, kind);
+}
+
+dbd_status dbd_request_decode(const void *data, size_t len,
+                              dbd_request **out, uint64_t *id, char *err,
+                              size_t errlen)
+{
+    msgpack_unpacked u;
+    dec d = {.err = err, .errlen = errlen, .st = DBD_BAD};
+    uint64_t req_id = 0;
+    uint32_t version = 0;
+    dbd_op_kind kind = DBD_OP_PING;
+    dbd_status st;
+
+    *out = NULL;
+    *id = 0;
+    if (err != NULL && errlen > 0)
+        err[0] = '\0';
+    st = dbd_mp_unpack_map(data, len, &u, err, errlen);
+    if (st != DBD_OK)
+        goto out;
+    st = DBD_BAD;
+    if (decode_head(&d, &u.data, &req_id, &version, &kind) != 0) {
+        *id = req_id;
+        st = d.st;
+        goto out;
+    }
+    *id = req_id;
+    d.req = dbd_request_new(kind, NULL, NULL);
+    if (d.req == NULL) {
+        dbd_errf(err, errlen, "out of memory");
+        st = DBD_INTERNAL;
+        goto out;
+    }
+    d.req->version = version;
+    d.req->id = req_id;
+    d.req->datasource = NULL;
+    d.req->deadline_usec = 0;
+    d.req->timeout_msec = 0;
+    d.req->op.limit = -1;
+    d.req->op.offset = 0;
+    if (decode_op(&d, &u.data, "", &d.req->op, true) != 0) {
+        st = d.st;
+        goto out;
+    }
+    st = dbd_request_validate(d.req, err, errlen);
+    if (st != DBD_OK)
+        goto out;
+    *out = d.req;
+    d.req = NULL;
+out:
+    dbd_request_destroy(&d.req);
+    msgpack_unpacked_destroy(&u);
+    return st;
+}
