@@ -1,6 +1,40 @@
 # dbd/: the daemon.
+
+# The configuration loader on its own, so that unit tests can link it.
+noinst_LTLIBRARIES += dbd/libdbdconfig.la
+dbd_libdbdconfig_la_SOURCES = \
+	dbd/config.c dbd/config.h dbd/config_parse.h \
+	dbd/config_keys.c \
+	dbd/config_value.c dbd/config_value.h \
+	dbd/log.c dbd/log.h
+dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
+
 sbin_PROGRAMS += dbd/dbd
-dbd_dbd_SOURCES = dbd/main.c
-dbd_dbd_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS) $(INIH_CFLAGS)
-dbd_dbd_LDADD = proto/libdbdcore.la proto/libdbdcodec.la $(ZMQ_LIBS) $(INIH_LIBS)
+dbd_dbd_SOURCES = \
+	dbd/main.c \
+	dbd/server.c dbd/server.h dbd/server_impl.h \
+	dbd/dispatch.c \
+	dbd/admin.c \
+	dbd/answer.c dbd/answer.h \
+	dbd/datasource.c dbd/datasource.h dbd/ds_internal.h \
+	dbd/worker.c \
+	dbd/exec.c dbd/exec.h \
+	dbd/batch.c dbd/batch.h \
+	dbd/job.c dbd/job.h \
+	dbd/registry.c dbd/registry.h \
+	dbd/endpoint.c dbd/endpoint.h \
+	dbd/sigfd.c dbd/sigfd.h \
+	dbd/stats.c dbd/stats.h \
+	dbd/clock.h dbd/strutil.h
+dbd_dbd_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS)
+dbd_dbd_LDADD = dbd/libdbdconfig.la proto/libdbdcodec.la proto/libdbdcore.la \
+	$(ZMQ_LIBS) $(INIH_LIBS) $(MSGPACK_LIBS)
 dist_sysconf_DATA += dbd/dbd.conf
+
+# Integration test against a running dbd (tests/run starts the fixture).
+check_PROGRAMS += tests/integration/test_badinput
+tests_integration_test_badinput_SOURCES = tests/integration/test_badinput.c
+tests_integration_test_badinput_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS)
+tests_integration_test_badinput_LDADD = proto/libdbdcodec.la proto/libdbdcore.la \
+	$(ZMQ_LIBS) $(MSGPACK_LIBS)
+EXTRA_DIST += tests/integration/test_lifecycle.sh

@@ -1,1 +1,20 @@
 # unit-test build rules owned by the dbd area
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_config
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tests_unit_test_config_CFLAGS = $(CMOCKA_TEST_CFLAGS) $(INIH_CFLAGS)
+tests_unit_test_config_LDADD = dbd/libdbdconfig.la $(CMOCKA_TEST_LIBS) $(INIH_LIBS)
+
+check_PROGRAMS += tests/unit/test_registry
+tests_unit_test_registry_SOURCES = tests/unit/test_registry.c dbd/registry.c
+tests_unit_test_registry_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tests_unit_test_registry_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_registry_LDADD = dbd/libdbdconfig.la $(CMOCKA_TEST_LIBS) $(INIH_LIBS)
+
+check_PROGRAMS += tests/unit/test_job
+tests_unit_test_job_SOURCES = tests/unit/test_job.c dbd/job.c
+tests_unit_test_job_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tests_unit_test_job_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_job_LDADD = $(CMOCKA_TEST_LIBS)
+endif

@@ -1,0 +1,156 @@
+/*
+ * admin.c - the admin operations the front end answers itself: ping
+ * (without a datasource), datasources (one row each, with health) and
+ * stats (name/value rows).
+ */
+#include "server_impl.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+static dbd_value str_value(const char *s)
+{
+    return dbd_string(s, strlen(s));
+}
+
+int dbd_admin_ping(dbd_server *srv, dbd_result *r)
+{
+    static const char *const names[] = {"server", "version", "protocol_min",
+                                        "protocol_max"};
+    static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_STRING,
+                                     DBD_TYPE_INT, DBD_TYPE_INT};
+    dbd_value row[4] = {
+        str_value("dbd"),
+        str_value(PACKAGE_VERSION),
+        dbd_int(DBD_PROTOCOL_MIN_VERSION),
+        dbd_int(DBD_PROTOCOL_VERSION),
+    };
+    (void)srv;
+    if (dbd_result_set_columns(r, 4, names, types) != 0 ||
+        dbd_result_add_row(r, row) != 0)
+        return -1;
+    return 0;
+}
+
+int dbd_admin_datasources(dbd_server *srv, dbd_result *r)
+{
+    static const char *const names[] = {
+        "name",     "scheme",   "url",    "health",     "pool", "queued",
+        "in_flight", "requests", "errors", "last_error", "open"};
+    static const dbd_type types[] = {
+        DBD_TYPE_STRING, DBD_TYPE_STRING, DBD_TYPE_STRING, DBD_TYPE_STRING,
+        DBD_TYPE_INT,    DBD_TYPE_INT,    DBD_TYPE_INT,    DBD_TYPE_INT,
+        DBD_TYPE_INT,    DBD_TYPE_STRING, DBD_TYPE_INT};
+
+    if (dbd_result_set_columns(r, 11, names, types) != 0)
+        return -1;
+    for (size_t i = 0; i < srv->nds; i++) {
+        dbd_datasource *ds = srv->ds[i];
+        dbd_counters *c = dbd_datasource_counters(ds);
+        char last_error[512];
+        dbd_value row[11];
+
+        dbd_datasource_last_error(ds, last_error, sizeof last_error);
+        row[0] = str_value(dbd_datasource_name(ds));
+        row[1] = str_value(dbd_datasource_scheme(ds));
+        row[2] = str_value(dbd_datasource_url(ds));
+        row[3] = str_value(dbd_health_name(dbd_datasource_health(ds)));
+        row[4] = dbd_int(dbd_datasource_config(ds)->pool);
+        row[5] = dbd_int((int64_t)atomic_load(&c->queued));
+        row[6] = dbd_int((int64_t)atomic_load(&c->in_flight));
+        row[7] = dbd_int((int64_t)atomic_load(&c->requests));
+        row[8] = dbd_int((int64_t)dbd_counters_errors(c));
+        row[9] = last_error[0] != '\0' ? str_value(last_error) : dbd_null();
+        row[10] = dbd_int(dbd_datasource_open_connections(ds));
+        if (dbd_result_add_row(r, row) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int stat_row(dbd_result *r, const char *name, uint64_t value)
+{
+    dbd_value row[2] = {str_value(name), dbd_int((int64_t)value)};
+    return dbd_result_add_row(r, row);
+}
+
+/* The counters of c as rows named prefix + counter name; counters (as
+ * opposed to gauges) get suffix, e.g. "requests_total". */
+static int counter_rows(dbd_result *r, const char *prefix, const char *suffix,
+                        dbd_counters *c)
+{
+    static const char *const status_names[] = {
+#define DBD_STATUS_NAME_STR(nm, code, text) [code] = #nm,
+        DBD_STATUS_MAP(DBD_STATUS_NAME_STR)
+#undef DBD_STATUS_NAME_STR
+    };
+    struct {
+        const char *name;
+        bool counter;
+        uint64_t value;
+    } rows[] = {
+        {"requests", true, atomic_load(&c->requests)},
+        {"errors", true, dbd_counters_errors(c)},
+        {"rows", true, atomic_load(&c->rows)},
+        {"queued", false, (uint64_t)atomic_load(&c->queued)},
+        {"in_flight", false, (uint64_t)atomic_load(&c->in_flight)},
+        {"latency_sum_us", false, atomic_load(&c->latency_sum_us)},
+        {"latency_max_us", false, atomic_load(&c->latency_max_us)},
+    };
+    char name[256];
+
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        snprintf(name, sizeof name, "%s%s%s", prefix, rows[i].name,
+                 rows[i].counter ? suffix : "");
+        if (stat_row(r, name, rows[i].value) != 0)
+            return -1;
+    }
+    for (int st = 0; st < DBD_STATUS_COUNT; st++) {
+        size_t n = (size_t)snprintf(name, sizeof name, "%srequests_status_",
+                                    prefix);
+        /* "requests_status_ok": the status names in lowercase */
+        for (const char *p = status_names[st];
+             *p != '\0' && n + 1 < sizeof name; p++)
+            name[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+        name[n] = '\0';
+        if (stat_row(r, name, atomic_load(&c->by_status[st])) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int dbd_admin_stats(dbd_server *srv, dbd_result *r)
+{
+    static const char *const names[] = {"name", "value"};
+    static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_INT};
+    int64_t up = (now_mono_us() - srv->start_mono_us) / 1000000;
+
+    if (dbd_result_set_columns(r, 2, names, types) != 0 ||
+        counter_rows(r, "", "_total", &srv->counters) != 0)
+        return -1;
+    for (size_t i = 0; i < srv->nds; i++) {
+        char prefix[DBD_CONF_DS_NAME_MAX + 8];
+        dbd_datasource *ds = srv->ds[i];
+        snprintf(prefix, sizeof prefix, "ds.%s.", dbd_datasource_name(ds));
+        if (counter_rows(r, prefix, "", dbd_datasource_counters(ds)) !=
+            0)
+            return -1;
+        {
+            char name[DBD_CONF_DS_NAME_MAX + 16];
+            snprintf(name, sizeof name, "%sopen", prefix);
+            if (stat_row(r, name, dbd_datasource_open_connections(ds)) != 0)
+                return -1;
+        }
+    }
+    if (stat_row(r, "datasources", srv->nds) != 0 ||
+        stat_row(r, "rss_bytes", dbd_rss_bytes()) != 0 ||
+        stat_row(r, "uptime_seconds", up > 0 ? (uint64_t)up : 0) != 0)
+        return -1;
+    return 0;
+}

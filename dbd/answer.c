@@ -1,0 +1,77 @@
+/* answer.c - encoding, sending and counting replies (see answer.h). */
+#include "answer.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "clock.h"
+
+dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
+                              dbd_counters *global, dbd_counters *ds)
+{
+    dbd_reply_to to = {
+        .outlet = o,
+        .sock = job->sock,
+        .ident = job->ident,
+        .ident_len = job->ident_len,
+        .id = job->req != NULL ? job->req->id : 0,
+        .arrival_mono_us = job->arrival_mono_us,
+        .global = global,
+        .ds = ds,
+    };
+    return to;
+}
+
+int dbd_answer_raw(const dbd_reply_to *to, const void *body, size_t len)
+{
+    return to->outlet->send(to->outlet->ctx, to->sock, to->ident,
+                            to->ident_len, body, len);
+}
+
+void dbd_answer_count(const dbd_reply_to *to, dbd_status st, uint64_t rows)
+{
+    int64_t latency = now_mono_us() - to->arrival_mono_us;
+    dbd_counters_done(to->global, to->ds, st,
+                      latency > 0 ? (uint64_t)latency : 0, rows);
+}
+
+int dbd_answer_result(const dbd_reply_to *to, const dbd_result *r)
+{
+    dbd_buf buf;
+    int rc = -1;
+
+    dbd_buf_init(&buf);
+    if (dbd_reply_encode(to->id, r, &buf) != 0)
+        goto out;
+    rc = dbd_answer_raw(to, buf.data, buf.len);
+out:
+    dbd_answer_count(to, dbd_result_status(r), dbd_result_nrows(r));
+    dbd_buf_free(&buf);
+    return rc;
+}
+
+int dbd_answer_status(const dbd_reply_to *to, dbd_status st, const char *msg)
+{
+    dbd_result *r = dbd_result_new();
+    int rc = -1;
+
+    if (r == NULL || dbd_result_set_status(r, st, msg) != 0) {
+        dbd_answer_count(to, st, 0);
+        goto out;
+    }
+    rc = dbd_answer_result(to, r);
+out:
+    dbd_result_destroy(&r);
+    return rc;
+}
+
+int dbd_answer_statusf(const dbd_reply_to *to, dbd_status st,
+                       const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return dbd_answer_status(to, st, msg);
+}

@@ -1,0 +1,59 @@
+/*
+ * answer.h - sending replies.  Replies leave either from the front end (on
+ * the ROUTER socket the request came in on) or from a worker (over its
+ * inproc PUSH socket to the front end, which forwards them); an outlet
+ * hides which.  Every final reply is counted here, so the stats see each
+ * request exactly once.
+ */
+#ifndef DBD_ANSWER_H
+#define DBD_ANSWER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "job.h"
+#include "result.h"
+#include "stats.h"
+#include "status.h"
+
+typedef struct dbd_outlet {
+    /* Sends one reply message to client ident on ROUTER socket sock.
+     * 0, or -1 when it could not be handed on. */
+    int (*send)(void *ctx, uint32_t sock, const void *ident,
+                size_t ident_len, const void *body, size_t len);
+    void *ctx;
+} dbd_outlet;
+
+/* Where a reply goes and what it is counted against. */
+typedef struct dbd_reply_to {
+    const dbd_outlet *outlet;
+    uint32_t sock;
+    const void *ident;
+    size_t ident_len;
+    uint64_t id;
+    int64_t arrival_mono_us;
+    dbd_counters *global;
+    dbd_counters *ds;        /* NULL when no datasource applies */
+} dbd_reply_to;
+
+/* The reply_to of a queued job. */
+dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
+                              dbd_counters *global, dbd_counters *ds);
+
+/* A reply with status and message only (msg NULL: the default text).
+ * 0, or -1 when it could not be encoded or sent. */
+int dbd_answer_status(const dbd_reply_to *to, dbd_status st, const char *msg);
+/* printf-style message. */
+int dbd_answer_statusf(const dbd_reply_to *to, dbd_status st,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A complete result in one message. */
+int dbd_answer_result(const dbd_reply_to *to, const dbd_result *r);
+
+/* Sends one already encoded message (chunk or final); counts nothing. */
+int dbd_answer_raw(const dbd_reply_to *to, const void *body, size_t len);
+/* Counts a finished request whose messages were sent with answer_raw. */
+void dbd_answer_count(const dbd_reply_to *to, dbd_status st, uint64_t rows);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * config.h - dbd.conf: the [dbd] section and one [datasource NAME] section
+ * per datasource (the sample dbd/dbd.conf documents every key).
+ *
+ * Loading is strict: an unknown section or key, a bad number, a duplicate
+ * key, section or datasource name is an error reported as "FILE:LINE: what".
+ * A dbd_config owns all of its strings.
+ */
+#ifndef DBD_CONFIG_H
+#define DBD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "url.h"
+
+#define DBD_EX_CONFIG 78 /* sysexits.h EX_CONFIG: exit code for a bad config */
+
+#define DBD_CONF_DEFAULT_ENDPOINT "ipc:///run/dbd/dbd.sock"
+#define DBD_CONF_DS_NAME_MAX 64
+
+typedef struct dbd_ds_config {
+    char *name;               /* [A-Za-z0-9_.-]{1,64} */
+    char *url;                /* required; syntax checked with dbd_url_parse */
+    unsigned pool;            /* connections = worker threads (default 2) */
+    unsigned queue;           /* requests waiting beyond the pool (1024) */
+    unsigned timeout_ms;      /* when the request carries none (5000) */
+    bool allow_raw;           /* default false */
+    unsigned reconnect_min_ms; /* first retry delay (100) */
+    unsigned reconnect_max_ms; /* backoff cap (10000) */
+    dbd_option *options;      /* option.NAME = VALUE, in file order */
+    size_t noptions;
+    int line;                 /* of the section header, for messages */
+} dbd_ds_config;
+
+typedef struct dbd_config {
+    char **endpoints;         /* "ipc://..." / "tcp://..." */
+    size_t nendpoints;
+    char *connector_dir;
+    size_t max_message;       /* largest request accepted, bytes */
+    size_t chunk_bytes;       /* rows packed per streamed reply message */
+    uint64_t max_rows;        /* per result; 0 = unlimited */
+    dbd_log_dest log_dest;
+    int log_level;            /* syslog level */
+    unsigned drain_timeout_ms;
+    int io_threads;           /* ZeroMQ I/O threads */
+    dbd_ds_config *ds;
+    size_t nds;
+} dbd_config;
+
+/* The defaults alone (no datasource); NULL on allocation failure. */
+dbd_config *dbd_config_new(void);
+void dbd_config_destroy(dbd_config **pcfg);
+
+/*
+ * Reads path.  Returns a new config, or NULL with "PATH:LINE: message"
+ * (or "PATH: message" when no line applies) in err.
+ */
+dbd_config *dbd_config_load(const char *path, char *err, size_t errlen);
+
+/* Same from a string; name stands for the file name in messages. */
+dbd_config *dbd_config_parse_string(const char *text, const char *name,
+                                    char *err, size_t errlen);
+
+/* The datasource called name, or NULL. */
+const dbd_ds_config *dbd_config_find_ds(const dbd_config *cfg,
+                                        const char *name);
+
+/* true when s is a valid datasource name. */
+bool dbd_ds_name_valid(const char *s);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * job.h - one data request on its way from the front end to a worker: the
+ * decoded request, where the reply goes (ROUTER socket index and client
+ * identity), when it arrived and when it expires.  A job is owned by
+ * exactly one party at a time: the front end, a datasource queue, or the
+ * worker executing it.
+ */
+#ifndef DBD_JOB_H
+#define DBD_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "request.h"
+
+#define DBD_IDENT_BYTES 255 /* ZeroMQ routing ids are at most 255 bytes */
+
+typedef struct dbd_job {
+    struct dbd_job *next;   /* queue link */
+    dbd_request *req;       /* owned */
+    uint32_t sock;          /* index of the ROUTER socket it came in on */
+    size_t ident_len;
+    unsigned char ident[DBD_IDENT_BYTES];
+    int64_t arrival_mono_us;
+    int64_t deadline_us;    /* UTC epoch; always set for queued jobs */
+} dbd_job;
+
+/* Takes ownership of *preq (cleared).  NULL on allocation failure or an
+ * identity longer than DBD_IDENT_BYTES. */
+dbd_job *dbd_job_new(dbd_request **preq, uint32_t sock, const void *ident,
+                     size_t ident_len, int64_t arrival_mono_us,
+                     int64_t deadline_us);
+void dbd_job_destroy(dbd_job **pjob);
+
+/* A FIFO of jobs; the owner does the locking. */
+typedef struct dbd_queue {
+    dbd_job *head;
+    dbd_job *tail;
+    size_t len;
+} dbd_queue;
+
+void dbd_queue_push(dbd_queue *q, dbd_job *job);
+/* NULL when empty. */
+dbd_job *dbd_queue_pop(dbd_queue *q);
+/* Unlinks every job whose deadline is <= now_us and returns them as a
+ * list (linked through next), oldest first. */
+dbd_job *dbd_queue_take_expired(dbd_queue *q, int64_t now_us);
+/* Unlinks and returns every job. */
+dbd_job *dbd_queue_take_all(dbd_queue *q);
+
+#endif

@@ -1,0 +1,135 @@
+/*
+ * main.c - dbd: the database daemon.  Parses the command line and the
+ * configuration, then runs the server in the foreground until SIGTERM.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "dbd_connector.h"
+#include "log.h"
+#include "registry.h"
+#include "request.h"
+#include "server.h"
+#include "sigfd.h"
+#include "url.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: dbd [-c FILE] [-t] [-V] [-h]\n"
+            "  -c FILE  configuration file (default %s/dbd.conf)\n"
+            "  -t       check the configuration and exit (0 good, 78 bad)\n"
+            "  -V       print the version and exit\n"
+            "  -h       print this help and exit\n",
+            SYSCONF_DIR);
+}
+
+/* -t: the file is valid; say which connectors would not load (a warning,
+ * as dbd itself starts and answers CONFIG for those datasources). */
+static void check_connectors(const dbd_config *cfg)
+{
+    dbd_log *quiet = dbd_log_new(DBD_LOG_TO_STDERR, LOG_ERR - 1, "dbd");
+    dbd_registry *reg = NULL;
+
+    if (quiet == NULL)
+        return;
+    reg = dbd_registry_new(cfg->connector_dir, quiet);
+    for (size_t i = 0; reg != NULL && i < cfg->nds; i++) {
+        char err[1024];
+        dbd_url *u = dbd_url_parse(cfg->ds[i].url, err, sizeof err);
+        if (u != NULL && dbd_registry_get(reg, u->scheme, err, sizeof err) ==
+                             NULL)
+            fprintf(stderr, "dbd: warning: datasource %s: %s\n",
+                    cfg->ds[i].name, err);
+        dbd_url_destroy(&u);
+    }
+    dbd_registry_destroy(&reg);
+    dbd_log_destroy(&quiet);
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = SYSCONF_DIR "/dbd.conf";
+    bool check_only = false;
+    dbd_config *cfg = NULL;
+    dbd_log *log = NULL;
+    dbd_server *srv = NULL;
+    char err[1024];
+    int sigfd = -1, opt, rc = EXIT_FAILURE;
+
+    while ((opt = getopt(argc, argv, "c:tVh")) != -1) {
+        switch (opt) {
+        case 'c':
+            path = optarg;
+            break;
+        case 't':
+            check_only = true;
+            break;
+        case 'V':
+            printf("dbd %s (protocol %d..%d, connector ABI 0x%08x)\n",
+                   PACKAGE_VERSION, DBD_PROTOCOL_MIN_VERSION,
+                   DBD_PROTOCOL_VERSION, (unsigned)DBD_CONNECTOR_ABI);
+            return EXIT_SUCCESS;
+        case 'h':
+            usage(stdout);
+            return EXIT_SUCCESS;
+        default:
+            usage(stderr);
+            return 64; /* EX_USAGE */
+        }
+    }
+    if (optind != argc) {
+        fprintf(stderr, "dbd: unexpected argument \"%s\"\n", argv[optind]);
+        usage(stderr);
+        return 64;
+    }
+    cfg = dbd_config_load(path, err, sizeof err);
+    if (cfg == NULL) {
+        fprintf(stderr, "dbd: %s\n", err);
+        return DBD_EX_CONFIG;
+    }
+    if (check_only) {
+        check_connectors(cfg);
+        printf("dbd: %s: configuration OK (%zu datasource%s)\n", path,
+               cfg->nds, cfg->nds == 1 ? "" : "s");
+        rc = EXIT_SUCCESS;
+        goto out;
+    }
+    log = dbd_log_new(cfg->log_dest, cfg->log_level, "dbd");
+    if (log == NULL) {
+        fprintf(stderr, "dbd: out of memory\n");
+        goto out;
+    }
+    /* Before any thread exists, so that every thread blocks the signals
+     * and only the front end sees them. */
+    sigfd = dbd_signals_open();
+    if (sigfd < 0) {
+        log_err(log, "cannot set up signal handling");
+        goto out;
+    }
+    srv = dbd_server_new(cfg, log, sigfd, err, sizeof err);
+    if (srv == NULL) {
+        log_errx(log, "%s", err);
+        goto out;
+    }
+    if (dbd_server_run(srv) == 0)
+        rc = EXIT_SUCCESS;
+    dbd_server_destroy(&srv);
+    log_notice(log, "stopped");
+out:
+    dbd_server_destroy(&srv);
+    if (sigfd >= 0)
+        close(sigfd);
+    dbd_log_destroy(&log);
+    dbd_config_destroy(&cfg);
+    return rc;
+}

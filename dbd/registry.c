@@ -1,0 +1,222 @@
+/*
+ * registry.c - connector modules: safety checks, dlopen, descriptor checks
+ * (see registry.h).  As Postfix does for its dynamic maps, a module file or
+ * directory that others may write is refused: whoever can replace it could
+ * run code inside dbd.
+ */
+#include "registry.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "strutil.h"
+
+typedef struct module {
+    char *scheme;
+    void *handle;                    /* NULL when loading failed */
+    const struct dbd_connector *conn;
+    char *error;                     /* why it failed */
+} module;
+
+struct dbd_registry {
+    char *dir;
+    const dbd_log *log;
+    module *mods;
+    size_t nmods;
+};
+
+dbd_registry *dbd_registry_new(const char *dir, const dbd_log *log)
+{
+    dbd_registry *reg = calloc(1, sizeof *reg);
+    if (reg == NULL)
+        return NULL;
+    reg->dir = strdup(dir);
+    if (reg->dir == NULL) {
+        free(reg);
+        return NULL;
+    }
+    reg->log = log;
+    return reg;
+}
+
+void dbd_registry_destroy(dbd_registry **preg)
+{
+    dbd_registry *reg;
+    if (preg == NULL || *preg == NULL)
+        return;
+    reg = *preg;
+    for (size_t i = 0; i < reg->nmods; i++) {
+        if (reg->mods[i].handle != NULL)
+            dlclose(reg->mods[i].handle);
+        free(reg->mods[i].scheme);
+        free(reg->mods[i].error);
+    }
+    free(reg->mods);
+    free(reg->dir);
+    free(reg);
+    *preg = NULL;
+}
+
+/* A scheme becomes a file name: keep it to characters that cannot walk. */
+static bool scheme_safe(const char *s)
+{
+    if (*s == '\0' || strlen(s) > 32)
+        return false;
+    for (; *s != '\0'; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '+' || *s == '-'))
+            return false;
+    return true;
+}
+
+/* Refuses a path that is not owned by root or us, or that others may write. */
+static int check_owner_mode(const char *path, bool want_dir, char *err,
+                            size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a %s", path,
+                 want_dir ? "directory" : "regular file");
+        return -1;
+    }
+    if (st.st_uid != 0 && st.st_uid != geteuid()) {
+        snprintf(err, errlen, "%s: refusing: owned by uid %ld, neither root "
+                 "nor the user dbd runs as", path, (long)st.st_uid);
+        return -1;
+    }
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        snprintf(err, errlen, "%s: refusing: writable by group or others "
+                 "(mode %04o)", path, (unsigned)(st.st_mode & 07777));
+        return -1;
+    }
+    return 0;
+}
+
+int dbd_connector_check(const struct dbd_connector *c, const char *file,
+                        const char *scheme, char *err, size_t errlen)
+{
+    /* The ABI is read before any other field: their layout depends on it. */
+    if (c->abi != DBD_CONNECTOR_ABI) {
+        snprintf(err, errlen, "%s: connector ABI 0x%08x, this dbd expects "
+                 "0x%08x", file, (unsigned)c->abi, (unsigned)DBD_CONNECTOR_ABI);
+        return -1;
+    }
+    if (c->size < sizeof(struct dbd_connector)) {
+        snprintf(err, errlen, "%s: connector descriptor of %u bytes, this dbd "
+                 "needs at least %zu", file, (unsigned)c->size,
+                 sizeof(struct dbd_connector));
+        return -1;
+    }
+    if (c->scheme == NULL || strcmp(c->scheme, scheme) != 0) {
+        snprintf(err, errlen, "%s: connector serves scheme \"%s\", expected "
+                 "\"%s\"", file, c->scheme != NULL ? c->scheme : "(none)",
+                 scheme);
+        return -1;
+    }
+    if (c->open == NULL || c->close == NULL || c->exec == NULL) {
+        snprintf(err, errlen, "%s: connector lacks open, close or exec", file);
+        return -1;
+    }
+    if ((c->caps & DBD_CAP_TRANSACTION) != 0 &&
+        (c->begin == NULL || c->commit == NULL || c->rollback == NULL)) {
+        snprintf(err, errlen, "%s: connector claims transactions but lacks "
+                 "begin, commit or rollback", file);
+        return -1;
+    }
+    if ((c->caps & DBD_CAP_RAW) != 0 && c->raw == NULL) {
+        snprintf(err, errlen, "%s: connector claims raw but lacks raw()",
+                 file);
+        return -1;
+    }
+    return 0;
+}
+
+/* Loads one module into m (handle and conn on success, error otherwise). */
+static void load(dbd_registry *reg, module *m)
+{
+    char path[4096], err[4096 + 512];
+    const struct dbd_connector *c;
+    void *handle = NULL;
+
+    err[0] = '\0';
+    if (!scheme_safe(m->scheme)) {
+        snprintf(err, sizeof err, "bad connector scheme \"%s\"", m->scheme);
+        goto out;
+    }
+    if ((size_t)snprintf(path, sizeof path, "%s/%s.so", reg->dir, m->scheme) >=
+        sizeof path) {
+        snprintf(err, sizeof err, "connector path too long");
+        goto out;
+    }
+    if (check_owner_mode(reg->dir, true, err, sizeof err) != 0 ||
+        check_owner_mode(path, false, err, sizeof err) != 0)
+        goto out;
+    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        const char *why = dlerror();
+        snprintf(err, sizeof err, "%s: cannot load: %s", path,
+                 why != NULL ? why : "unknown error");
+        goto out;
+    }
+    dlerror();
+    c = dlsym(handle, DBD_CONNECTOR_SYMBOL);
+    if (c == NULL) {
+        snprintf(err, sizeof err, "%s: no symbol \"%s\": not a dbd connector",
+                 path, DBD_CONNECTOR_SYMBOL);
+        goto out;
+    }
+    if (dbd_connector_check(c, path, m->scheme, err, sizeof err) != 0)
+        goto out;
+    m->handle = handle;
+    m->conn = c;
+    handle = NULL;
+    log_info(reg->log, "loaded connector %s (%s)", path,
+             c->description != NULL ? c->description : m->scheme);
+out:
+    if (handle != NULL)
+        dlclose(handle);
+    if (m->conn == NULL) {
+        m->error = strdup(err);
+        log_errx(reg->log, "%s", err);
+    }
+}
+
+const struct dbd_connector *dbd_registry_get(dbd_registry *reg,
+                                             const char *scheme, char *err,
+                                             size_t errlen)
+{
+    module *m = NULL, *grown;
+
+    for (size_t i = 0; i < reg->nmods; i++)
+        if (strcmp(reg->mods[i].scheme, scheme) == 0)
+            m = &reg->mods[i];
+    if (m == NULL) {
+        grown = realloc(reg->mods, (reg->nmods + 1) * sizeof *grown);
+        if (grown == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        reg->mods = grown;
+        m = &grown[reg->nmods];
+        memset(m, 0, sizeof *m);
+        m->scheme = strdup(scheme);
+        if (m->scheme == NULL) {
+            snprintf(err, errlen, "out of memory");
+            return NULL;
+        }
+        reg->nmods++;
+        load(reg, m);
+    }
+    if (m->conn == NULL)
+        str_copy(err, errlen, m->error != NULL ? m->error : "out of memory");
+    return m->conn;
+}

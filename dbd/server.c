@@ -1,0 +1,414 @@
+/*
+ * server.c - the front end's set-up, main loop and shutdown (server.h).
+ *
+ * Socket choices:
+ *  - ROUTER_MANDATORY stays off: a reply to a client that has gone away is
+ *    dropped by ZeroMQ without an error, which is all that can be done.
+ *  - SNDHWM 0 (no limit) on the ROUTER sockets: with a limit, ZeroMQ would
+ *    silently drop reply chunks to a slow client and corrupt its result.
+ *    What a client can make dbd hold is bounded instead by the datasource
+ *    queues, chunk_bytes and max_rows.
+ *  - MAXMSGSIZE is 4 x max_message: a request up to max_message is served;
+ *    one above it, up to the cap, is read and answered BAD, so the client
+ *    learns why; only beyond the cap does ZeroMQ cut the connection without
+ *    a reply (it drops the peer on an oversize message), which bounds the
+ *    memory a peer can make dbd allocate.
+ */
+#include "server_impl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zmq.h>
+
+#include "clock.h"
+#include "endpoint.h"
+#include "sigfd.h"
+
+#define MAX_BATCH_IN 256    /* requests read per socket per loop turn */
+#define MAX_BATCH_OUT 1024  /* replies forwarded per loop turn */
+#define SWEEP_US 10000      /* queued-deadline check interval */
+#define ROUTER_LINGER_MS 1000
+
+static int router_send(void *ctx, uint32_t sock, const void *ident,
+                       size_t ident_len, const void *body, size_t len)
+{
+    dbd_server *srv = ctx;
+    void *r;
+    if (sock >= srv->nrouters)
+        return -1;
+    r = srv->routers[sock];
+    if (zmq_send(r, ident, ident_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        zmq_send(r, body, len, ZMQ_DONTWAIT) < 0)
+        return -1;
+    return 0;
+}
+
+dbd_datasource *dbd_server_find_ds(dbd_server *srv, const char *name)
+{
+    for (size_t i = 0; i < srv->nds; i++)
+        if (strcmp(dbd_datasource_name(srv->ds[i]), name) == 0)
+            return srv->ds[i];
+    return NULL;
+}
+
+static void *new_router(dbd_server *srv, const char *endpoint, char *err,
+                        size_t errlen)
+{
+    void *r = zmq_socket(srv->zctx, ZMQ_ROUTER);
+    int64_t maxmsg = (int64_t)srv->cfg->max_message * 4;
+    int zero = 0, one = 1, linger = ROUTER_LINGER_MS;
+
+    if (r == NULL ||
+        zmq_setsockopt(r, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
+        zmq_setsockopt(r, ZMQ_SNDHWM, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(r, ZMQ_ROUTER_MANDATORY, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        (strncmp(endpoint, "tcp://", 6) == 0 &&
+         zmq_setsockopt(r, ZMQ_IPV6, &one, sizeof one) != 0)) {
+        snprintf(err, errlen, "%s: cannot create socket: %s", endpoint,
+                 zmq_strerror(zmq_errno()));
+        if (r != NULL)
+            zmq_close(r);
+        return NULL;
+    }
+    if (dbd_endpoint_bind(r, endpoint, srv->log, err, errlen) != 0) {
+        zmq_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
+                           int sigfd, char *err, size_t errlen)
+{
+    dbd_server *srv = calloc(1, sizeof *srv);
+    int zero = 0;
+
+    if (srv == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    srv->cfg = cfg;
+    srv->log = log;
+    srv->sigfd = sigfd;
+    srv->start_mono_us = now_mono_us();
+    dbd_counters_init(&srv->counters);
+    srv->outlet.send = router_send;
+    srv->outlet.ctx = srv;
+    srv->zctx = zmq_ctx_new();
+    if (srv->zctx == NULL ||
+        zmq_ctx_set(srv->zctx, ZMQ_IO_THREADS, cfg->io_threads) != 0) {
+        snprintf(err, errlen, "cannot create ZeroMQ context: %s",
+                 zmq_strerror(zmq_errno()));
+        goto fail;
+    }
+    srv->pull = zmq_socket(srv->zctx, ZMQ_PULL);
+    if (srv->pull == NULL ||
+        zmq_setsockopt(srv->pull, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_bind(srv->pull, DBD_REPLY_ENDPOINT) != 0) {
+        snprintf(err, errlen, "cannot create the reply socket: %s",
+                 zmq_strerror(zmq_errno()));
+        goto fail;
+    }
+    srv->routers = calloc(cfg->nendpoints, sizeof *srv->routers);
+    if (srv->routers == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < cfg->nendpoints; i++) {
+        srv->routers[i] = new_router(srv, cfg->endpoints[i], err, errlen);
+        if (srv->routers[i] == NULL)
+            goto fail;
+        srv->nrouters++;
+    }
+    srv->env = (dbd_ds_env){
+        .zmq_ctx = srv->zctx,
+        .reply_endpoint = DBD_REPLY_ENDPOINT,
+        .log = log,
+        .global = &srv->counters,
+        .chunk_bytes = cfg->chunk_bytes,
+        .max_rows = cfg->max_rows,
+    };
+    srv->reg = dbd_registry_new(cfg->connector_dir, log);
+    srv->ds = calloc(cfg->nds > 0 ? cfg->nds : 1, sizeof *srv->ds);
+    if (srv->reg == NULL || srv->ds == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < cfg->nds; i++) {
+        srv->ds[i] = dbd_datasource_new(&cfg->ds[i], srv->reg, &srv->env);
+        if (srv->ds[i] == NULL) {
+            snprintf(err, errlen, "datasource %s: out of memory",
+                     cfg->ds[i].name);
+            goto fail;
+        }
+        srv->nds++;
+    }
+    for (size_t i = 0; i < srv->nds; i++) {
+        int rc = dbd_datasource_start(srv->ds[i]);
+        srv->workers_live += dbd_datasource_nworkers(srv->ds[i]);
+        if (rc != 0) {
+            snprintf(err, errlen, "datasource %s: cannot start its workers",
+                     cfg->ds[i].name);
+            goto fail;
+        }
+    }
+    for (size_t i = 0; i < cfg->nendpoints; i++)
+        log_notice(log, "listening on %s", cfg->endpoints[i]);
+    log_notice(log, "dbd %s started with %zu datasource%s", PACKAGE_VERSION,
+               srv->nds, srv->nds == 1 ? "" : "s");
+    return srv;
+fail:
+    dbd_server_destroy(&srv);
+    return NULL;
+}
+
+/* Answers a job the front end takes back from a queue. */
+static void answer_job(dbd_server *srv, dbd_datasource *ds, dbd_job *job,
+                       dbd_status st, const char *msg)
+{
+    dbd_reply_to to = dbd_reply_to_job(&srv->outlet, job, &srv->counters,
+                                       dbd_datasource_counters(ds));
+    dbd_answer_status(&to, st, msg);
+}
+
+/* Jobs whose deadline passed while queued get TIMEOUT now rather than
+ * when a worker frees up. */
+static void sweep_expired(dbd_server *srv, int64_t now_mono)
+{
+    int64_t now_real;
+    if (atomic_load(&srv->counters.queued) <= 0 ||
+        now_mono - srv->last_sweep_mono_us < SWEEP_US)
+        return;
+    srv->last_sweep_mono_us = now_mono;
+    now_real = now_real_us();
+    for (size_t i = 0; i < srv->nds; i++) {
+        dbd_job *jobs = dbd_datasource_take_expired(srv->ds[i], now_real);
+        while (jobs != NULL) {
+            dbd_job *job = jobs;
+            char msg[256];
+            jobs = job->next;
+            snprintf(msg, sizeof msg, "deadline passed after %lld ms in the "
+                     "queue of datasource \"%s\"; not executed",
+                     (long long)((now_mono - job->arrival_mono_us) / 1000),
+                     dbd_datasource_name(srv->ds[i]));
+            answer_job(srv, srv->ds[i], job, DBD_TIMEOUT, msg);
+            dbd_job_destroy(&job);
+        }
+    }
+}
+
+/* End of the drain: what is still queued is answered, workers stop. */
+static void stop_all(dbd_server *srv, bool timed_out)
+{
+    char msg[256];
+    snprintf(msg, sizeof msg, "dbd is shutting down: drain_timeout (%u ms) "
+             "passed before this request could run",
+             srv->cfg->drain_timeout_ms);
+    for (size_t i = 0; i < srv->nds; i++) {
+        dbd_job *jobs = dbd_datasource_stop(srv->ds[i]);
+        while (jobs != NULL) {
+            dbd_job *job = jobs;
+            jobs = job->next;
+            answer_job(srv, srv->ds[i], job, DBD_TIMEOUT, msg);
+            dbd_job_destroy(&job);
+        }
+    }
+    srv->stop_issued = true;
+    if (timed_out)
+        log_warnx(srv->log, "drain timeout passed; %lld request(s) still "
+                  "executing will be answered when they finish",
+                  (long long)atomic_load(&srv->counters.in_flight));
+}
+
+static void handle_signals(dbd_server *srv)
+{
+    int sig;
+    while ((sig = dbd_signals_read(srv->sigfd)) > 0) {
+        if (sig == SIGHUP) {
+            log_notice(srv->log, "SIGHUP: configuration reload is not "
+                       "available in this version; restart dbd to apply "
+                       "changes");
+        } else if (!srv->shutting_down) {
+            srv->shutting_down = true;
+            srv->drain_deadline_mono_us =
+                now_mono_us() + (int64_t)srv->cfg->drain_timeout_ms * 1000;
+            log_notice(srv->log, "%s: shutting down (draining for up to %u "
+                       "ms)", strsignal(sig), srv->cfg->drain_timeout_ms);
+        } else {
+            log_notice(srv->log, "%s: already shutting down", strsignal(sig));
+        }
+    }
+    if (sig < 0)
+        log_warn(srv->log, "reading signals");
+}
+
+/* Worker messages: [sock][ident][body], or one empty frame at exit. */
+static void forward_replies(dbd_server *srv)
+{
+    for (int n = 0; n < MAX_BATCH_OUT; n++) {
+        zmq_msg_t head, ident, body;
+        uint32_t sock = UINT32_MAX;
+
+        zmq_msg_init(&head);
+        if (zmq_msg_recv(&head, srv->pull, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&head);
+            return;
+        }
+        if (!zmq_msg_more(&head)) {
+            zmq_msg_close(&head);
+            srv->workers_live--;
+            continue;
+        }
+        if (zmq_msg_size(&head) == sizeof sock)
+            memcpy(&sock, zmq_msg_data(&head), sizeof sock);
+        zmq_msg_close(&head);
+        zmq_msg_init(&ident);
+        zmq_msg_init(&body);
+        /* The rest of a multipart message has arrived with its first
+         * frame, so these do not wait. */
+        if (zmq_msg_recv(&ident, srv->pull, 0) < 0 ||
+            zmq_msg_recv(&body, srv->pull, 0) < 0 || sock >= srv->nrouters) {
+            log_errx(srv->log, "malformed message from a worker");
+        } else if (zmq_msg_send(&ident, srv->routers[sock],
+                                ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+                   zmq_msg_send(&body, srv->routers[sock], ZMQ_DONTWAIT) < 0) {
+            log_debug(srv->log, "reply not sent: %s",
+                      zmq_strerror(zmq_errno()));
+        }
+        zmq_msg_close(&ident);
+        zmq_msg_close(&body);
+    }
+}
+
+static void receive_requests(dbd_server *srv, uint32_t sock)
+{
+    void *r = srv->routers[sock];
+    for (int n = 0; n < MAX_BATCH_IN; n++) {
+        zmq_msg_t ident, body, extra;
+        int nframes = 0;
+        bool more;
+
+        zmq_msg_init(&ident);
+        if (zmq_msg_recv(&ident, r, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&ident);
+            return;
+        }
+        zmq_msg_init(&body);
+        if (zmq_msg_more(&ident)) {
+            if (zmq_msg_recv(&body, r, 0) >= 0)
+                nframes = 1;
+            /* A request is one frame; count and drop any others. */
+            more = nframes > 0 && zmq_msg_more(&body);
+            while (more) {
+                zmq_msg_init(&extra);
+                more = false;
+                if (zmq_msg_recv(&extra, r, 0) >= 0) {
+                    nframes++;
+                    more = zmq_msg_more(&extra);
+                }
+                zmq_msg_close(&extra);
+            }
+        }
+        if (nframes > 0)
+            dbd_dispatch(srv, sock, zmq_msg_data(&ident), zmq_msg_size(&ident),
+                         zmq_msg_data(&body), zmq_msg_size(&body), nframes);
+        zmq_msg_close(&body);
+        zmq_msg_close(&ident);
+    }
+}
+
+static long poll_timeout(const dbd_server *srv)
+{
+    if (srv->stop_issued)
+        return 1000; /* waiting for workers; their exit message wakes us */
+    if (srv->shutting_down)
+        return SWEEP_US / 1000;
+    if (atomic_load(&srv->counters.queued) > 0)
+        return SWEEP_US / 1000;
+    return -1;
+}
+
+int dbd_server_run(dbd_server *srv)
+{
+    size_t nitems = srv->nrouters + 2;
+    zmq_pollitem_t *items = calloc(nitems, sizeof *items);
+    int rc = -1;
+
+    if (items == NULL) {
+        log_errx(srv->log, "out of memory");
+        return -1;
+    }
+    items[0].fd = srv->sigfd;
+    items[0].events = ZMQ_POLLIN;
+    items[1].socket = srv->pull;
+    items[1].events = ZMQ_POLLIN;
+    for (size_t i = 0; i < srv->nrouters; i++) {
+        items[2 + i].socket = srv->routers[i];
+        items[2 + i].events = ZMQ_POLLIN;
+    }
+    for (;;) {
+        int64_t now = now_mono_us();
+        if (srv->shutting_down && !srv->stop_issued) {
+            /* queued first: a worker bumps in_flight before queued drops */
+            bool idle = atomic_load(&srv->counters.queued) == 0 &&
+                        atomic_load(&srv->counters.in_flight) == 0;
+            if (idle || now >= srv->drain_deadline_mono_us)
+                stop_all(srv, !idle);
+        }
+        if (srv->stop_issued && srv->workers_live == 0)
+            break;
+        if (zmq_poll(items, (int)nitems, poll_timeout(srv)) < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            log_errx(srv->log, "poll: %s", zmq_strerror(zmq_errno()));
+            goto out;
+        }
+        if (items[0].revents & ZMQ_POLLIN)
+            handle_signals(srv);
+        if (items[1].revents & ZMQ_POLLIN)
+            forward_replies(srv);
+        for (size_t i = 0; i < srv->nrouters; i++)
+            if (items[2 + i].revents & ZMQ_POLLIN)
+                receive_requests(srv, (uint32_t)i);
+        sweep_expired(srv, now_mono_us());
+    }
+    log_notice(srv->log, "all requests answered; stopping");
+    rc = 0;
+out:
+    free(items);
+    return rc;
+}
+
+void dbd_server_destroy(dbd_server **psrv)
+{
+    dbd_server *srv;
+    if (psrv == NULL || *psrv == NULL)
+        return;
+    srv = *psrv;
+    if (!srv->stop_issued && srv->ds != NULL)
+        stop_all(srv, false);
+    for (size_t i = 0; i < srv->nds; i++)
+        dbd_datasource_destroy(&srv->ds[i]);
+    free(srv->ds);
+    if (srv->pull != NULL)
+        zmq_close(srv->pull);
+    for (size_t i = 0; i < srv->nrouters; i++)
+        zmq_close(srv->routers[i]);
+    free(srv->routers);
+    if (srv->zctx != NULL) {
+        while (zmq_ctx_term(srv->zctx) != 0 && zmq_errno() == EINTR)
+            ;
+    }
+    /* Connectors are unloaded only after every connection was closed. */
+    dbd_registry_destroy(&srv->reg);
+    for (size_t i = 0; i < srv->nrouters; i++)
+        dbd_endpoint_cleanup(srv->cfg->endpoints[i]);
+    free(srv);
+    *psrv = NULL;
+}
