@@ -56,7 +56,8 @@ void dbd_client_destroy(dbd_client **pc);
 
 /* Default per-request timeout for send()/call() with timeout_ms < 0. */
 void dbd_client_set_timeout(dbd_client *c, int timeout_ms);
-/* Largest reply accepted (default 64 MiB); larger ones fail as BAD. */
+/* Largest reply accepted (default 64 MiB, also for 0); larger ones fail
+ * as BAD. */
 void dbd_client_set_max_reply(dbd_client *c, size_t bytes);
 
 /*
@@ -86,12 +87,27 @@ int dbd_client_fd(const dbd_client *c);
  */
 int dbd_client_collect(dbd_client *c, uint64_t *id, dbd_result **res);
 
-/* Milliseconds until the earliest pending deadline (-1: none pending). */
+/* Milliseconds until the earliest pending deadline (-1: none pending).
+ * Use it as the poll() timeout, computed right before each poll(): it is 0
+ * when results are already waiting (ZMQ_FD may not fire for them). */
 int dbd_client_timeout_ms(const dbd_client *c);
 /* Requests sent whose results have not been collected. */
 size_t dbd_client_pending(const dbd_client *c);
 
 /* Microseconds since the Unix epoch (UTC), the clock deadlines use. */
 int64_t dbd_now_usec(void);
+
+/* Counters of one client since dbd_client_new(), for diagnostics and tests. */
+typedef struct dbd_client_stats {
+    uint64_t sent;        /* requests accepted by the socket */
+    uint64_t completed;   /* results completed, whatever their status */
+    uint64_t timeouts;    /* of which completed as DBD_TIMEOUT locally */
+    uint64_t unavailable; /* of which completed as DBD_UNAVAILABLE locally */
+    uint64_t late;        /* replies dropped: their id is not pending */
+    uint64_t malformed;   /* replies undecodable, multi-part or oversize;
+                             a pending request they name fails as BAD */
+} dbd_client_stats;
+
+void dbd_client_get_stats(const dbd_client *c, dbd_client_stats *out);
 
 #endif

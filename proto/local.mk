@@ -24,7 +24,9 @@ proto_libdbdcodec_la_LIBADD = $(MSGPACK_LIBS)
 
 # The public client library.
 lib_LTLIBRARIES += proto/libdbdclient.la
-proto_libdbdclient_la_SOURCES = proto/client.c proto/dbdclient.h
+proto_libdbdclient_la_SOURCES = proto/dbdclient.h proto/client_priv.h \
+	proto/client.c proto/client_ctx.c proto/client_conn.c \
+	proto/client_io.c proto/client_table.c
 proto_libdbdclient_la_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS)
 proto_libdbdclient_la_LIBADD = proto/libdbdcore.la proto/libdbdcodec.la $(ZMQ_LIBS)
 proto_libdbdclient_la_LDFLAGS = -version-info 0:0:0

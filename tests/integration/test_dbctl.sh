@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# test_dbctl.sh - every dbctl command against the fixture's dbd: table and
+# --json output compared exactly, exit codes per status, usage errors.
+# Prints TAP.  Its rows use keys starting "ctl:" and are removed at the end.
+set -u
+
+if [ -z "${DBD_ENDPOINT:-}" ] || [ -z "${DBD_BUILD:-}" ]; then
+    echo "1..0 # SKIP DBD_ENDPOINT or DBD_BUILD is not set"
+    exit 0
+fi
+
+n=0
+failed=0
+errf=$(mktemp)
+trap 'rm -f "$errf"' EXIT
+out=
+err=
+rc=
+
+dbctl() { "$DBD_BUILD/tools/dbctl/dbctl" --endpoint "$DBD_ENDPOINT" "$@"; }
+
+# run ARGS...: runs dbctl, keeps its stdout, stderr and exit code.
+run() {
+    out=$(dbctl "$@" 2>"$errf")
+    rc=$?
+    err=$(cat "$errf")
+}
+
+# run_in INPUT ARGS...: the same with INPUT on standard input.
+run_in() {
+    local input=$1
+    shift
+    out=$(printf '%s' "$input" | dbctl "$@" 2>"$errf")
+    rc=$?
+    err=$(cat "$errf")
+}
+
+result() {
+    n=$((n + 1))
+    if [ "$1" = pass ]; then
+        echo "ok $n - $2"
+    else
+        echo "not ok $n - $2"
+        failed=$((failed + 1))
+    fi
+}
+
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# expect_rc WANT NAME
+expect_rc() {
+    if [ "$rc" = "$1" ]; then
+        result pass "$2 (exit $1)"
+    else
+        result fail "$2 (exit $1)"
+        diag "got exit $rc, want $1" "stderr: $err"
+    fi
+}
+
+# expect_out WANT NAME: stdout, exactly
+expect_out() {
+    if [ "$out" = "$1" ]; then
+        result pass "$2"
+    else
+        result fail "$2"
+        diag "got:" "$out" "want:" "$1" "stderr: $err"
+    fi
+}
+
+# expect_err WANT NAME: stderr, exactly
+expect_err() {
+    if [ "$err" = "$1" ]; then
+        result pass "$2"
+    else
+        result fail "$2"
+        diag "got:" "$err" "want:" "$1"
+    fi
+}
+
+# expect_match REGEX NAME: stdout matches an extended regex
+expect_match() {
+    if printf '%s\n' "$out" | grep -Eq -- "$1"; then
+        result pass "$2"
+    else
+        result fail "$2"
+        diag "got:" "$out" "want a line matching: $1" "stderr: $err"
+    fi
+}
+
+# expect_err_match REGEX NAME: stderr matches an extended regex
+expect_err_match() {
+    if printf '%s\n' "$err" | grep -Eq -- "$1"; then
+        result pass "$2"
+    else
+        result fail "$2"
+        diag "got:" "$err" "want a line matching: $1"
+    fi
+}
+
+# Last ids differ from run to run.
+mask_ids() { out=$(printf '%s\n' "$out" | sed -E 's/last id [0-9]+/last id N/g; s/"last_id":[0-9]+/"last_id":N/g'); }
+
+cleanup() {
+    dbctl delete sq t_types 'k>=ctl:' 'k<ctl;' > /dev/null 2>&1
+    dbctl delete tx t_types 'k>=ctl:' 'k<ctl;' > /dev/null 2>&1
+}
+cleanup
+
+# --- admin commands -----------------------------------------------------------
+run ping
+expect_rc 0 "ping"
+expect_match '^server +version +protocol_min +protocol_max$' "ping: header"
+expect_match '^dbd +[0-9.]+ +1 +1$' "ping: row"
+run ping sq
+expect_rc 0 "ping sq"
+expect_out "OK" "ping sq: output"
+run --json ping sq
+expect_out '{"status":"OK","code":0,"message":"success"}' "ping sq --json"
+
+run datasources
+expect_rc 0 "datasources"
+health=$(printf '%s\n' "$out" | awk '$1 == "sq" { print $4 }')
+[ "$health" = up ] && result pass "datasources: sq up" ||
+    { result fail "datasources: sq up"; diag "got: $out"; }
+health=$(printf '%s\n' "$out" | awk '$1 == "dead" { print $4 }')
+[ "$health" = down ] && result pass "datasources: dead down" ||
+    { result fail "datasources: dead down"; diag "got: $out"; }
+expect_match '^\(5 rows\)$' "datasources: five"
+
+run stats
+expect_rc 0 "stats"
+expect_match '^requests_total +[1-9][0-9]*$' "stats: requests_total"
+expect_match '^ds\.sq\.requests +[0-9]+$' "stats: per datasource"
+
+# --- writes and queries on both backends --------------------------------------
+for ds in sq tx; do
+    run insert $ds t_types k=ctl:a i:=1 d:=2.5 's=hello world' b:=x:00ff \
+        dt:=@2026-01-02T03:04:05Z
+    expect_rc 0 "$ds: insert"
+    mask_ids
+    expect_out "OK, 1 row affected, last id N" "$ds: insert output"
+    run --json insert $ds t_types k=ctl:b i:=2 s:=null
+    mask_ids
+    expect_out '{"status":"OK","code":0,"message":"success","affected":1,"last_id":N}' \
+        "$ds: insert --json"
+    run insert $ds t_types k=ctl:c i:=3 d:=-0.125 s=z
+
+    run query $ds t_types 'k>=ctl:' 'k<ctl;' --columns k,i,d,s,b,dt --order k
+    expect_rc 0 "$ds: query"
+    expect_out "k      i  d       s            b       dt
+-----  -  ------  -----------  ------  --------------------
+ctl:a  1  2.5     hello world  0x00ff  2026-01-02T03:04:05Z
+ctl:b  2  NULL    NULL         NULL    NULL
+ctl:c  3  -0.125  z            NULL    NULL
+(3 rows)" "$ds: query table"
+
+    run --json query $ds t_types 'k>=ctl:' 'k<ctl;' --columns k,i,b,dt \
+        --order i:desc --limit 2 --offset 1
+    expect_out '{"status":"OK","code":0,"message":"success","columns":[{"name":"k","type":"string"},{"name":"i","type":"int"},{"name":"b","type":"blob"},{"name":"dt","type":"datetime"}],"rows":[["ctl:b",2,null,null],["ctl:a",1,{"hex":"00ff"},{"datetime":"2026-01-02T03:04:05Z","usec":1767323045000000}]]}' \
+        "$ds: query --json, order, limit, offset"
+
+    run query $ds t_types 'k>=ctl:' 'k<ctl;' 'i:>=2' s:=null --columns k
+    expect_out "k
+-----
+ctl:b
+(1 row)" "$ds: typed conditions and := null"
+    run query $ds t_types 'k~in=ctl:a,ctl:c' 's:!=null' 'i:&1' --columns k --order k
+    expect_out "k
+-----
+ctl:a
+ctl:c
+(2 rows)" "$ds: ~in, !:=null, &"
+    run query $ds t_types k=ctl:none
+    expect_rc 0 "$ds: query without rows"
+    expect_match '^\(0 rows\)$' "$ds: zero rows"
+
+    run update $ds t_types --set i:=20 --set 's=new text' k=ctl:b
+    expect_out "OK, 1 row affected" "$ds: update"
+    run replace $ds t_types --key k k=ctl:b i:=21
+    expect_rc 0 "$ds: replace existing"
+    run replace $ds t_types --key k k=ctl:d i:=4
+    expect_rc 0 "$ds: replace new"
+    run query $ds t_types 'k>=ctl:b' 'k<ctl;' --columns k,i --order k
+    expect_out "k      i
+-----  --
+ctl:b  21
+ctl:c  3
+ctl:d  4
+(3 rows)" "$ds: update and replace read back"
+    run delete $ds t_types 'k~in=ctl:c,ctl:d'
+    expect_out "OK, 2 rows affected" "$ds: delete"
+done
+
+# --- batches -------------------------------------------------------------------
+batch='# two inserts, an update, a query
+insert t_types k=ctl:x i:=1 "s=two words"
+insert t_types k=ctl:y i:=2
+
+update t_types --set i:=3 k=ctl:y
+query t_types k~in=ctl:x,ctl:y --columns k,i,s --order k
+'
+run_in "$batch" batch sq -
+expect_rc 0 "batch"
+mask_ids
+expect_out "#1 insert: OK, 1 row affected, last id N
+#2 insert: OK, 1 row affected, last id N
+#3 update: OK, 1 row affected
+#4 query:
+k      i  s
+-----  -  ---------
+ctl:x  1  two words
+ctl:y  3  NULL
+(2 rows)" "batch output"
+
+run_in 'insert t_types k=ctl:z
+insert t_types k=ctl:x
+' batch sq -
+expect_rc 6 "atomic batch with a duplicate key: CONSTRAINT"
+expect_match '^#1 insert: OK, 1 row affected, last id [0-9]+$' "failed batch: first op"
+expect_match '^#2 insert: CONSTRAINT: .*UNIQUE constraint failed: t_types\.k' \
+    "failed batch: second op"
+expect_err_match '^dbctl: CONSTRAINT: .*rolled back' "failed batch: stderr"
+run query sq t_types k=ctl:z
+expect_match '^\(0 rows\)$' "failed atomic batch left nothing"
+
+run_in 'insert t_types k=ctl:z
+insert t_types k=ctl:x
+' batch sq - --no-atomic
+expect_rc 6 "non-atomic batch: exit is the first failure"
+expect_err_match '^dbctl: CONSTRAINT: operation 2 of 2 \(insert\) failed: .*UNIQUE' \
+    "non-atomic batch: stderr"
+run query sq t_types k=ctl:z --columns k
+expect_match '^ctl:z$' "non-atomic batch kept the good op"
+
+run_in 'insert t_types k=ctl:q bad' batch sq -
+expect_rc 65 "batch file with a bad line"
+expect_err 'dbctl: <stdin>:1: insert: bad assignment "bad" (want COLUMN=TEXT or COLUMN:=LITERAL)' \
+    "batch: bad line named"
+run batch sq /nonexistent-dir/none
+expect_rc 66 "batch file missing"
+
+run insert sq t_types k=ctl:empty s=
+run --json query sq t_types k=ctl:empty --columns s
+expect_out '{"status":"OK","code":0,"message":"success","columns":[{"name":"s","type":"string"}],"rows":[[""]]}' \
+    "empty string stays a string"
+
+# --- raw ------------------------------------------------------------------------
+run raw sqraw 'SELECT ?1 + ?2 AS n, ?3 AS s, ?4 AS z' :2 :3 x :null
+expect_out "n  s  z
+-  -  ----
+5  x  NULL
+(1 row)" "raw with parameters"
+run raw sqraw "INSERT INTO t_types (k, s) VALUES ('ctl:esc', 'a' || char(0) || 'b' || char(10) || char(1) || '\"\\')"
+expect_rc 0 "raw insert"
+run query sq t_types k=ctl:esc --columns s
+expect_out 's
+-------------
+a\0b\n\x01"\\
+(1 row)' "table escapes control characters"
+run --json query sq t_types k=ctl:esc --columns s
+expect_out '{"status":"OK","code":0,"message":"success","columns":[{"name":"s","type":"string"}],"rows":[["a\u0000b\n\u0001\"\\"]]}' \
+    "JSON escapes NUL and control characters"
+
+# --- statuses as exit codes ---------------------------------------------------
+run query nosuchds t_types
+expect_rc 1 "unknown datasource: NOTFOUND"
+expect_err 'dbctl: NOTFOUND: no such datasource "nosuchds"' "NOTFOUND on stderr"
+run --json query nosuchds t_types
+expect_out '{"status":"NOTFOUND","code":1,"message":"no such datasource \"nosuchds\""}' \
+    "NOTFOUND as JSON"
+run query sq t_types 1bad=x
+expect_rc 2 "bad identifier: BAD"
+run raw sq 'SELECT 1'
+expect_rc 3 "raw on sq: DENY"
+run query dead t_types
+expect_rc 4 "dead datasource: UNAVAILABLE"
+run --endpoint "ipc://${DBD_TEST_DIR:-/nonexistent-dir}/nobody.sock" ping
+expect_rc 4 "no daemon: UNAVAILABLE"
+run insert sq t_types k=ctl:a
+expect_rc 6 "duplicate key: CONSTRAINT"
+
+# --- usage errors --------------------------------------------------------------
+run
+expect_rc 64 "no command"
+run frobnicate
+expect_rc 64 "unknown command"
+run query sq
+expect_rc 64 "query without table"
+run delete sq t_types
+expect_rc 64 "delete without conditions or --all"
+expect_err 'dbctl: delete: refusing to delete every row: give conditions, or --all
+(see "dbctl help delete")' "delete refusal explained"
+run update sq t_types k=ctl:a
+expect_rc 64 "update without --set"
+run query sq t_types i:=abc
+expect_rc 64 "bad literal"
+run query sq t_types --limit -1
+expect_rc 64 "bad --limit"
+run --timeout x ping
+expect_rc 64 "bad --timeout"
+run help query
+expect_rc 0 "help query"
+expect_match '^usage: dbctl query DS TABLE' "help query text"
+run --help
+expect_match '^usage: dbctl ' "--help text"
+
+cleanup
+run query sq t_types 'k>=ctl:' 'k<ctl;'
+expect_match '^\(0 rows\)$' "cleaned up sq"
+run query tx t_types 'k>=ctl:' 'k<ctl;'
+expect_match '^\(0 rows\)$' "cleaned up tx"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,167 @@
+/*
+ * help.c - the texts of "dbctl --help" and "dbctl help TOPIC" (the same
+ * content as docs/dbctl.md, in short).
+ */
+#include "dbctl.h"
+
+#include <string.h>
+
+static const char general[] =
+    "usage: dbctl [--endpoint E] [--timeout MS] [--json] COMMAND [ARGS...]\n"
+    "\n"
+    "Sends one request to dbd and prints the result.  The global options may\n"
+    "also follow the command; \"--\" ends all option parsing.\n"
+    "  --endpoint E   dbd endpoint, ipc://PATH or tcp://HOST:PORT (default:\n"
+    "                 $DBD_ENDPOINT, else " DBD_DEFAULT_ENDPOINT ")\n"
+    "  --timeout MS   request timeout in milliseconds, 0 = none (default 5000)\n"
+    "  --json         print the result as one JSON object (dbctl help output)\n"
+    "  -h, --help     this text; \"dbctl help TOPIC\" for more\n"
+    "\n"
+    "Commands:\n"
+    "  ping [DS]          is dbd (and datasource DS) answering?\n"
+    "  datasources        the datasources and their health\n"
+    "  stats              the daemon's counters\n"
+    "  query DS TABLE [COND...] [--columns C,...] [--order C[:desc],...]\n"
+    "        [--limit N] [--offset N]\n"
+    "  insert DS TABLE COL=VALUE...\n"
+    "  update DS TABLE --set COL=VALUE... (COND... | --all)\n"
+    "  delete DS TABLE (COND... | --all)\n"
+    "  replace DS TABLE --key COL[,COL...] COL=VALUE...\n"
+    "  raw DS SQL [PARAM...]\n"
+    "  batch DS FILE|- [--no-atomic]\n"
+    "\n"
+    "Topics: every command, values, conditions, output, exit.\n"
+    "  COL=text sets a string, COL:=42 a typed literal (dbctl help values);\n"
+    "  conditions: k=abc i:>=5 s~null i:~in=1,2 (dbctl help conditions).\n"
+    "Exit status: the reply's status code (0 OK ... 10 INTERNAL), 64 for a\n"
+    "bad command line (dbctl help exit).\n";
+
+static const struct {
+    const char *topic;
+    const char *text;
+} topics[] = {
+    {"ping",
+     "usage: dbctl ping [DS]\n"
+     "Asks dbd to answer; with DS, also checks that datasource (its backend\n"
+     "must be reachable).  Prints OK; exit 0 when dbd answered OK.\n"},
+    {"datasources",
+     "usage: dbctl datasources\n"
+     "Lists the configured datasources with their backend and health.\n"},
+    {"stats",
+     "usage: dbctl stats\n"
+     "Prints the daemon's counters (requests, errors, queue lengths...).\n"},
+    {"query",
+     "usage: dbctl query DS TABLE [COND...] [--columns C,...]\n"
+     "                   [--order C[:asc|:desc][,C...]] [--limit N] [--offset N]\n"
+     "Selects the rows of TABLE matching every condition (AND), all columns\n"
+     "in table order unless --columns names them.  --order sorts by several\n"
+     "columns, each ascending unless :desc follows it.\n"
+     "  dbctl query sq subscriber username=alice --columns username,ha1\n"
+     "  dbctl query sq location expires:<@2026-01-01T00:00:00Z --order q:desc --limit 10\n"},
+    {"insert",
+     "usage: dbctl insert DS TABLE COL=VALUE...\n"
+     "Inserts one row; prints the rows affected and the new auto-increment id.\n"
+     "  dbctl insert sq subscriber username=alice domain=example.com id:=7\n"},
+    {"update",
+     "usage: dbctl update DS TABLE --set COL=VALUE [--set ...] (COND... | --all)\n"
+     "Changes the rows matching the conditions.  Without conditions it\n"
+     "refuses unless --all says that every row is meant.\n"
+     "  dbctl update sq subscriber --set ha1=abc username=alice\n"},
+    {"delete",
+     "usage: dbctl delete DS TABLE (COND... | --all)\n"
+     "Deletes the rows matching the conditions.  Without conditions it\n"
+     "refuses unless --all says that every row is meant.\n"
+     "  dbctl delete sq location expires:<@2026-01-01T00:00:00Z\n"},
+    {"replace",
+     "usage: dbctl replace DS TABLE --key COL[,COL...] COL=VALUE...\n"
+     "Updates the row whose key columns equal the given values, or inserts\n"
+     "it when there is none.  Every key column must also be given a value.\n"
+     "  dbctl replace sq subscriber --key username,domain username=alice \\\n"
+     "        domain=example.com ha1=abc\n"},
+    {"raw",
+     "usage: dbctl raw DS SQL [PARAM...]\n"
+     "Runs backend-native SQL (only on datasources with allow_raw = yes),\n"
+     "binding the parameters to its placeholders in order.  A parameter is\n"
+     "text, or ':' followed by a typed literal (:42, :null, :x:00ff...).\n"
+     "Put \"--\" before parameters that start with \"--\".\n"
+     "  dbctl raw sqraw 'SELECT count(*) FROM location WHERE expires < ?' :1700000000\n"},
+    {"batch",
+     "usage: dbctl batch DS FILE|- [--no-atomic]\n"
+     "Sends the operations of FILE (or standard input) as one batch, atomic\n"
+     "(all or nothing) unless --no-atomic.  One operation per line, written\n"
+     "like its command without DS:\n"
+     "    # comment\n"
+     "    insert t_types k=a i:=1 s='two words'\n"
+     "    update t_types --set i:=2 k=a\n"
+     "    replace t_types --key k k=b i:=3\n"
+     "    delete t_types k=a\n"
+     "    query t_types k~in=a,b --order k\n"
+     "    raw 'UPDATE t_types SET i = i + 1 WHERE k = ?' b\n"
+     "A word starting with # starts a comment.  Words are split at blanks;\n"
+     "'...' quotes literally, \"...\" allows \\\" \\\\ \\n \\t, and a backslash\n"
+     "outside quotes escapes the next character.  The output has\n"
+     "one line (or table) per operation; the exit status is the batch's, or\n"
+     "that of the first failed operation.\n"},
+    {"values",
+     "Values:\n"
+     "  COL=TEXT         a string, taken as is (may be empty)\n"
+     "  COL:=LITERAL     a typed value:\n"
+     "    null           NULL\n"
+     "    true, false    bool\n"
+     "    42, -7         int (64-bit)\n"
+     "    1.5, 1e-3      double\n"
+     "    @2026-01-02T03:04:05Z, @2026-01-02 03:04:05.250000\n"
+     "                   datetime, UTC (also written dt:...)\n"
+     "    x:DEADBEEF     blob, hex digits (x: alone is an empty blob)\n"
+     "    s:TEXT         a string, for text that starts with ':'\n"
+     "Raw parameters use the same forms: TEXT or :LITERAL.\n"},
+    {"conditions",
+     "Conditions (all must hold):\n"
+     "  COL=V  COL!=V (or COL<>V)  COL<V  COL>V  COL<=V  COL>=V\n"
+     "  COL&V          (COL & V) != 0, bitwise\n"
+     "  COL~in=A,B,C   COL is one of the list (\\, is a comma in an element)\n"
+     "  COL~null       COL IS NULL\n"
+     "  COL~notnull    COL IS NOT NULL\n"
+     "V is text (a string).  A ':' between the column and the operator makes\n"
+     "V (or every list element) a typed literal (dbctl help values):\n"
+     "  i:=5  i:>=5  d:<1.5  i:&4  dt:<@2026-01-01T00:00:00Z  i:~in=1,2,3\n"
+     "COL:=null means COL~null and COL:!=null means COL~notnull (a plain\n"
+     "comparison with NULL matches nothing in SQL).  Quote conditions with\n"
+     "< > & ! for the shell: 'i:<5'.\n"},
+    {"output",
+     "Output:\n"
+     "  rows: an aligned table under a header, then \"(N rows)\".  NULL is\n"
+     "  shown as NULL, blobs as 0x..., datetimes as ISO 8601 UTC, strings\n"
+     "  with \\\\, \\n, \\t, \\r, \\0 and \\xHH escapes for control characters.\n"
+     "  writes: \"OK, N rows affected\" and \", last id N\" when reported.\n"
+     "  errors: \"dbctl: STATUS: message\" on standard error.\n"
+     "  --json: one line with one object: status, code, message, then\n"
+     "  columns [{name,type}] and rows [[...]] for results with columns,\n"
+     "  affected and last_id when reported, results [...] for a batch.\n"
+     "  Blobs are {\"hex\":\"...\"}, datetimes {\"datetime\":\"ISO\",\"usec\":N},\n"
+     "  non-finite doubles the strings \"nan\", \"inf\", \"-inf\".\n"},
+    {"exit",
+     "Exit status:\n"
+     "  0 OK, 1 NOTFOUND, 2 BAD, 3 DENY, 4 UNAVAILABLE, 5 TIMEOUT,\n"
+     "  6 CONSTRAINT, 7 UNSUPPORTED, 8 CONFIG, 9 BUSY, 10 INTERNAL:\n"
+     "  the status of the reply (for a batch whose status is OK, that of\n"
+     "  its first failed operation).  A daemon that cannot be reached is\n"
+     "  UNAVAILABLE (4); no reply in time is TIMEOUT (5).\n"
+     "  64 bad command line, 65 bad batch file, 66 batch file unreadable,\n"
+     "  74 output could not be written.\n"},
+};
+
+void help_general(FILE *f)
+{
+    fputs(general, f);
+}
+
+bool help_command(FILE *f, const char *cmd)
+{
+    for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++)
+        if (strcmp(topics[i].topic, cmd) == 0) {
+            fputs(topics[i].text, f);
+            return true;
+        }
+    return false;
+}
