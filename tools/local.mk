@@ -1,13 +1,30 @@
 # tools/: dbctl, dbbench, benchmark helpers, set-up scripts.
 bin_PROGRAMS += tools/dbctl/dbctl
-tools_dbctl_dbctl_SOURCES = tools/dbctl/dbctl.c
+tools_dbctl_dbctl_SOURCES = tools/dbctl/dbctl.c tools/dbctl/dbctl.h \
+	tools/dbctl/help.c tools/dbctl/literal.c tools/dbctl/opargs.c \
+	tools/dbctl/words.c tools/dbctl/format.c tools/dbctl/out_table.c \
+	tools/dbctl/out_json.c tools/dbctl/cmd_admin.c tools/dbctl/cmd_data.c \
+	tools/dbctl/cmd_batch.c
 tools_dbctl_dbctl_LDADD = proto/libdbdclient.la
 
 bin_PROGRAMS += tools/dbbench/dbbench
-tools_dbbench_dbbench_SOURCES = tools/dbbench/dbbench.c
-tools_dbbench_dbbench_LDADD = proto/libdbdclient.la
+tools_dbbench_dbbench_SOURCES = tools/dbbench/dbbench.c \
+	tools/dbbench/options.c tools/dbbench/options.h \
+	tools/dbbench/workload.c tools/dbbench/workload.h \
+	tools/dbbench/prefill.c tools/dbbench/prefill.h \
+	tools/dbbench/inflight.c tools/dbbench/inflight.h \
+	tools/dbbench/worker.c tools/dbbench/worker.h \
+	tools/bench/histogram.c tools/bench/histogram.h \
+	tools/bench/report.c tools/bench/report.h \
+	tools/bench/args.c tools/bench/args.h tools/bench/clock.h
+tools_dbbench_dbbench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/bench
+tools_dbbench_dbbench_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS)
+tools_dbbench_dbbench_LDADD = proto/libdbdclient.la $(NETTLE_LIBS)
 
 noinst_PROGRAMS += tools/bench/zmq-echo
-tools_bench_zmq_echo_SOURCES = tools/bench/zmq-echo.c
+tools_bench_zmq_echo_SOURCES = tools/bench/zmq-echo.c \
+	tools/bench/histogram.c tools/bench/histogram.h \
+	tools/bench/report.c tools/bench/report.h \
+	tools/bench/args.c tools/bench/args.h tools/bench/clock.h
 tools_bench_zmq_echo_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS)
 tools_bench_zmq_echo_LDADD = $(ZMQ_LIBS)

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# test_dbbench.sh - dbbench and zmq-echo work: a short dbbench run against
+# the fixture's sqlite datasource (prefill, read and upsert) reports no
+# errors and a positive throughput, the prefilled rows are the documented
+# ones, a second prefill is skipped, --count is exact, and zmq-echo runs.
+# No timing is asserted.  Needs DBD_ENDPOINT, DBD_BUILD and DBD_TEST_DIR.
+set -u
+
+dbbench=$DBD_BUILD/tools/dbbench/dbbench
+echo_bin=$DBD_BUILD/tools/bench/zmq-echo
+db=$DBD_TEST_DIR/db.sqlite
+out=$(mktemp -d -t test_dbbench.XXXXXX)
+n=0
+failed=0
+
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+    # The rows this test wrote: bench subscribers and their bindings.
+    sqlite3 "$db" "DELETE FROM subscriber WHERE domain = 'bench.example';
+                   DELETE FROM location WHERE domain = 'bench.example';" 2> /dev/null
+    rm -rf "$out"
+}
+trap cleanup EXIT
+
+# check NAME GOT WANT
+check() {
+    n=$((n + 1))
+    if [ "$2" = "$3" ]; then
+        echo "ok $n - $1"
+    else
+        echo "not ok $n - $1"
+        echo "# got '$2', want '$3'"
+        failed=1
+    fi
+}
+
+# The number after "key": in a one-line JSON object.
+json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" "$2"; }
+positive() { awk -v x="$1" 'BEGIN { print (x + 0 > 0) ? "yes" : "no" }'; }
+
+echo "1..13"
+
+"$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --users 200 --prefill --duration 2 \
+    --mix read=50,upsert=50 --clients 2 --inflight 8 --json \
+    > "$out/run.json" 2> "$out/run.err"
+rc=$?
+check "dbbench run exits 0" "$rc" 0
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$out/run.err"
+check "dbbench prints one JSON line" "$(grep -c '^{.*}$' "$out/run.json")" 1
+check "dbbench run has no errors" "$(json_num errors "$out/run.json")" 0
+check "dbbench throughput is positive" \
+    "$(positive "$(json_num throughput "$out/run.json")")" yes
+check "dbbench measured both operations" \
+    "$(grep -o '"read":{"request":[1-9][0-9]*,"reply":[1-9][0-9]*},"upsert":{"request":[1-9]' "$out/run.json" | wc -l)" 1
+
+check "prefill wrote 200 subscribers" \
+    "$(sqlite3 "$db" "SELECT count(*) FROM subscriber WHERE domain = 'bench.example'")" 200
+want=$(printf '%s' "user7:bench.example:pass7" | md5sum | cut -d' ' -f1)
+wantb=$(printf '%s' "user7@bench.example:bench.example:pass7" | md5sum | cut -d' ' -f1)
+check "prefilled ha1 and ha1b are the digest hashes" \
+    "$(sqlite3 "$db" "SELECT password || ' ' || ha1 || ' ' || ha1b FROM subscriber WHERE username = 'user7' AND domain = 'bench.example'")" \
+    "pass7 $want $wantb"
+check "upsert wrote bindings" \
+    "$(sqlite3 "$db" "SELECT count(*) > 0 FROM location WHERE domain = 'bench.example' AND user_agent = 'dbbench'")" 1
+
+"$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --users 200 --prefill --count 10 --clients 3 \
+    --json > "$out/count.json" 2> "$out/count.err"
+rc=$?
+check "second prefill is skipped, --count 10 runs exactly 10" \
+    "$rc $(grep -c 'nothing to write' "$out/count.err") $(json_num requests "$out/count.json")" \
+    "0 1 10"
+
+"$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --clients 0 > /dev/null 2>&1
+check "a bad command line exits 64" "$?" 64
+
+"$echo_bin" --clients 2 --inflight 4 --duration 1 --size 120 --reply-size 200 \
+    --json > "$out/echo.json" 2> "$out/echo.err"
+rc=$?
+check "zmq-echo exits 0" "$rc" 0
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$out/echo.err"
+check "zmq-echo has no errors and a positive throughput" \
+    "$(json_num errors "$out/echo.json") $(positive "$(json_num throughput "$out/echo.json")")" \
+    "0 yes"
+check "zmq-echo reports the sizes it used" \
+    "$(grep -o '"echo":{"request":120,"reply":200}' "$out/echo.json")" \
+    '"echo":{"request":120,"reply":200}'
+
+exit "$failed"

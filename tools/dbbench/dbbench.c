@@ -1,0 +1,322 @@
+/*
+ * dbbench - load generator for dbd.
+ *
+ * main() connects one dbd_client per client thread and checks each with a
+ * ping, optionally writes the bench subscribers, sends one request of each
+ * operation in the mix (to check the datasource and tables, and to measure
+ * the encoded message sizes), then runs the worker threads while printing
+ * a progress line a second, and finally merges their histograms and
+ * counters into the summary.  SIGINT/SIGTERM stop the run early; the
+ * summary is still printed.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "clock.h"
+#include "dbdclient.h"
+#include "options.h"
+#include "prefill.h"
+#include "report.h"
+#include "worker.h"
+#include "workload.h"
+
+#define PROGRESS_NS UINT64_C(1000000000)
+#define WATCH_SLICE_NS UINT64_C(100000000)
+
+/* One round trip on every connection, so the run starts connected. */
+static int ping_all(bench_worker *w, unsigned n, const dbbench_opts *o)
+{
+    int rc = -1;
+    dbd_request *req = dbd_request_new(DBD_OP_PING, NULL, NULL);
+    if (req == NULL) {
+        fprintf(stderr, "dbbench: out of memory\n");
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        dbd_result *res = dbd_call(w[i].client, req, o->timeout_ms);
+        dbd_status st = res != NULL ? dbd_result_status(res) : DBD_INTERNAL;
+        if (st != DBD_OK)
+            fprintf(stderr, "dbbench: ping %s: %s: %s\n",
+                    o->endpoint, dbd_status_name(st),
+                    res != NULL ? dbd_result_message(res) : "out of memory");
+        dbd_result_destroy(&res);
+        if (st != DBD_OK)
+            goto out;
+    }
+    rc = 0;
+out:
+    dbd_request_destroy(&req);
+    return rc;
+}
+
+/* Runs one request of op for user0 and records the encoded sizes. */
+static int probe(dbd_client *c, const dbbench_opts *o, bench_op op,
+                 bench_sizes *sizes)
+{
+    int rc = -1;
+    dbd_buf buf;
+    dbd_buf_init(&buf);
+    dbd_result *res = NULL;
+    dbd_request *req = bench_request_new(op, o->datasource, 0, 0);
+    if (req == NULL)
+        goto oom;
+    res = dbd_call(c, req, o->timeout_ms);
+    if (res == NULL)
+        goto oom;
+    if (dbd_result_status(res) != DBD_OK) {
+        fprintf(stderr, "dbbench: %s on datasource %s failed: %s: %s\n",
+                bench_op_name(op), o->datasource,
+                dbd_status_name(dbd_result_status(res)),
+                dbd_result_message(res));
+        goto out;
+    }
+    /* Encoded again here: the same bytes the library and dbd sent. */
+    if (dbd_request_encode(req, &buf) < 0)
+        goto oom;
+    sizes->request = buf.len;
+    dbd_buf_reset(&buf);
+    if (dbd_reply_encode(req->id, res, &buf) < 0)
+        goto oom;
+    sizes->reply = buf.len;
+    sizes->op = bench_op_name(op);
+    rc = 0;
+    goto out;
+oom:
+    fprintf(stderr, "dbbench: out of memory\n");
+out:
+    dbd_buf_free(&buf);
+    dbd_result_destroy(&res);
+    dbd_request_destroy(&req);
+    return rc;
+}
+
+static void sum_progress(const bench_worker *w, unsigned n, uint64_t *done,
+                         uint64_t *failed, bool *all_finished)
+{
+    *done = *failed = 0;
+    *all_finished = true;
+    for (unsigned i = 0; i < n; i++) {
+        *done += atomic_load_explicit(&w[i].done, memory_order_relaxed);
+        *failed += atomic_load_explicit(&w[i].failed, memory_order_relaxed);
+        *all_finished = *all_finished && atomic_load(&w[i].finished);
+    }
+}
+
+/*
+ * Waits for the workers, printing progress once a second and turning
+ * SIGINT/SIGTERM (blocked in every thread) into a stop.  Returns true when
+ * the run was interrupted.
+ */
+static bool watch(bench_worker *w, unsigned n, bench_plan *plan,
+                  uint64_t start_ns, const sigset_t *sigs)
+{
+    bool interrupted = false, finished = false;
+    uint64_t last_ns = start_ns, last_done = 0, done, failed;
+    while (!finished) {
+        uint64_t now = bench_now_ns();
+        uint64_t wait = last_ns + PROGRESS_NS > now ? last_ns + PROGRESS_NS - now
+                                                    : 0;
+        if (wait > WATCH_SLICE_NS)
+            wait = WATCH_SLICE_NS;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
+        if (sigtimedwait(sigs, NULL, &ts) > 0 && !interrupted) {
+            fprintf(stderr, "dbbench: interrupted, draining\n");
+            atomic_store(&plan->stop, true);
+            interrupted = true;
+        }
+        sum_progress(w, n, &done, &failed, &finished);
+        now = bench_now_ns();
+        if (!finished && now - last_ns >= PROGRESS_NS) {
+            bench_progress_print(stderr, (double)(now - start_ns) / 1e9,
+                                 done - last_done,
+                                 (double)(now - last_ns) / 1e9, done, failed,
+                                 now < plan->measure_ns);
+            last_ns = now;
+            last_done = done;
+        }
+    }
+    return interrupted;
+}
+
+static int report(const dbbench_opts *o, const bench_worker *w,
+                  const bench_plan *plan, const bench_sizes *sizes,
+                  size_t nsizes, bool interrupted)
+{
+    int rc = -1;
+    bench_hist *all = bench_hist_new();
+    uint64_t by_status[DBD_STATUS_COUNT] = {0};
+    uint64_t completed = 0, send_failed = 0, finish = plan->measure_ns;
+    bench_error_count errs[DBD_STATUS_COUNT + 1];
+    size_t nerrs = 0;
+    uint64_t errors = 0;
+    if (all == NULL) {
+        fprintf(stderr, "dbbench: out of memory\n");
+        goto out;
+    }
+    for (unsigned i = 0; i < o->clients; i++) {
+        bench_hist_merge(all, w[i].hist);
+        completed += w[i].completed;
+        send_failed += w[i].send_failed;
+        for (int st = 0; st < DBD_STATUS_COUNT; st++)
+            by_status[st] += w[i].by_status[st];
+        if (w[i].finish_ns > finish)
+            finish = w[i].finish_ns;
+    }
+    for (int st = 0; st < DBD_STATUS_COUNT; st++) {
+        if (st == DBD_OK || by_status[st] == 0)
+            continue;
+        errs[nerrs++] = (bench_error_count){dbd_status_name((dbd_status)st),
+                                            by_status[st]};
+        errors += by_status[st];
+    }
+    if (send_failed > 0)
+        errs[nerrs++] = (bench_error_count){"SEND", send_failed};
+    errors += send_failed;
+    bench_report r = {
+        .tool = "dbbench",
+        .workload = o->mix,
+        .clients = o->clients,
+        .inflight = o->inflight,
+        .requests = completed + send_failed,
+        .duration_s = (double)(finish - plan->measure_ns) / 1e9,
+        .latency = all,
+        .errors = errors,
+        .error_counts = errs,
+        .nerror_counts = nerrs,
+        .sizes = sizes,
+        .nsizes = nsizes,
+        .interrupted = interrupted,
+    };
+    rc = bench_report_print(stdout, &r, o->json);
+    if (rc < 0)
+        fprintf(stderr, "dbbench: cannot write the summary\n");
+out:
+    bench_hist_destroy(&all);
+    return rc;
+}
+
+/* Connects every worker's client; 0 or -1 (said why). */
+static int setup_workers(bench_worker *w, const dbbench_opts *o,
+                         bench_plan *plan)
+{
+    char err[256];
+    for (unsigned i = 0; i < o->clients; i++) {
+        w[i].opts = o;
+        w[i].plan = plan;
+        w[i].rng = UINT64_C(0x5eed) * (i + 1); /* reproducible user choice */
+        w[i].hist = bench_hist_new();
+        if (w[i].hist == NULL) {
+            fprintf(stderr, "dbbench: out of memory\n");
+            return -1;
+        }
+        w[i].client = dbd_client_new(o->endpoint, err, sizeof err);
+        if (w[i].client == NULL) {
+            fprintf(stderr, "dbbench: cannot connect to %s: %s\n",
+                    o->endpoint, err);
+            return -1;
+        }
+        dbd_client_set_timeout(w[i].client, o->timeout_ms);
+        if (o->count > 0) {
+            w[i].has_quota = true;
+            w[i].quota = o->count / o->clients + (i < o->count % o->clients);
+        }
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    dbbench_opts o;
+    int parsed = dbbench_opts_parse(argc, argv, &o);
+    if (parsed != 0)
+        return parsed > 0 ? 0 : BENCH_EXIT_USAGE;
+
+    int status = 1;
+    unsigned started = 0;
+    bench_plan plan = {0};
+    bench_sizes sizes[BENCH_OP_COUNT];
+    size_t nsizes = 0;
+    pthread_t *threads = calloc(o.clients, sizeof *threads);
+    bench_worker *w = calloc(o.clients, sizeof *w);
+    char err[256];
+    sigset_t sigs;
+    if (threads == NULL || w == NULL) {
+        fprintf(stderr, "dbbench: out of memory\n");
+        goto out;
+    }
+    if (setup_workers(w, &o, &plan) < 0 || ping_all(w, o.clients, &o) < 0)
+        goto out;
+    if (o.prefill && bench_prefill(w[0].client, &o, err, sizeof err) < 0) {
+        fprintf(stderr, "dbbench: %s\n", err);
+        goto out;
+    }
+    for (int op = 0; op < BENCH_OP_COUNT; op++) {
+        if (o.weights[op] == 0)
+            continue;
+        if (probe(w[0].client, &o, (bench_op)op, &sizes[nsizes]) < 0)
+            goto out;
+        nsizes++;
+    }
+
+    /* Signals are taken by watch() only; the workers inherit the mask. */
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    if (pthread_sigmask(SIG_BLOCK, &sigs, NULL) != 0) {
+        fprintf(stderr, "dbbench: cannot block signals\n");
+        goto out;
+    }
+    fprintf(stderr, "dbbench: %s on %s at %s, %u client%s x %u in flight, ",
+            o.mix, o.datasource, o.endpoint, o.clients,
+            o.clients == 1 ? "" : "s", o.inflight);
+    if (o.count > 0)
+        fprintf(stderr, "%" PRIu64 " requests", o.count);
+    else
+        fprintf(stderr, "%.1f s", o.duration_s);
+    fprintf(stderr, ", %" PRIu64 " users\n", o.users);
+
+    uint64_t start_ns = bench_now_ns();
+    plan.measure_ns = start_ns + (uint64_t)(o.warmup_s * 1e9);
+    plan.end_ns = o.count > 0 ? UINT64_MAX
+                              : plan.measure_ns + (uint64_t)(o.duration_s * 1e9);
+    for (; started < o.clients; started++) {
+        if (pthread_create(&threads[started], NULL, bench_worker_main,
+                           &w[started]) != 0) {
+            fprintf(stderr, "dbbench: cannot start client thread %u\n",
+                    started);
+            atomic_store(&plan.stop, true);
+            goto out;
+        }
+    }
+    bool interrupted = watch(w, o.clients, &plan, start_ns, &sigs);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    started = 0;
+    status = 0;
+    for (unsigned i = 0; i < o.clients; i++) {
+        if (w[i].error[0] != '\0') {
+            fprintf(stderr, "dbbench: client %u: %s\n", i, w[i].error);
+            status = 1;
+        }
+        if (w[i].send_error[0] != '\0')
+            fprintf(stderr, "dbbench: client %u: a send failed: %s\n", i,
+                    w[i].send_error);
+    }
+    if (report(&o, w, &plan, sizes, nsizes, interrupted) < 0)
+        status = 1;
+out:
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    for (unsigned i = 0; w != NULL && i < o.clients; i++) {
+        dbd_client_destroy(&w[i].client);
+        bench_hist_destroy(&w[i].hist);
+    }
+    free(w);
+    free(threads);
+    return status;
+}

@@ -1,0 +1,186 @@
+/*
+ * workload.c - the requests dbbench sends and the bench subscribers it
+ * writes (see workload.h).  The tables are Kamailio's subscriber and
+ * location; the requests mirror what its auth_db and usrloc modules do per
+ * REGISTER: a point read of the subscriber and an upsert of the binding.
+ */
+#include "workload.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <nettle/md5.h>
+
+/* How long an upserted binding stays valid, like a REGISTER's Expires. */
+#define BINDING_TTL_USEC (INT64_C(3600) * 1000000)
+
+static const char *const op_names[BENCH_OP_COUNT] = {
+    [BENCH_OP_READ] = "read",
+    [BENCH_OP_UPSERT] = "upsert",
+};
+
+const char *bench_op_name(bench_op op)
+{
+    return (unsigned)op < BENCH_OP_COUNT ? op_names[op] : NULL;
+}
+
+bool bench_op_from_name(const char *name, size_t len, bench_op *out)
+{
+    for (int i = 0; i < BENCH_OP_COUNT; i++) {
+        if (strlen(op_names[i]) == len && memcmp(op_names[i], name, len) == 0) {
+            *out = (bench_op)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bench_op bench_op_pick(const unsigned weights[BENCH_OP_COUNT], uint64_t rnd)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < BENCH_OP_COUNT; i++)
+        total += weights[i];
+    uint64_t at = total > 0 ? rnd % total : 0;
+    for (int i = 0; i < BENCH_OP_COUNT; i++) {
+        if (at < weights[i])
+            return (bench_op)i;
+        at -= weights[i];
+    }
+    return BENCH_OP_READ;
+}
+
+static int add_str(dbd_request *req, dbd_op *op, const char *col,
+                   const char *s)
+{
+    dbd_value v = dbd_string(s, strlen(s));
+    return dbd_op_add_value(req, op, col, &v);
+}
+
+static dbd_request *read_request(const char *ds, const char *user)
+{
+    static const char *const columns[] = {"username", "password", "ha1",
+                                          "ha1b"};
+    dbd_request *req = dbd_request_new(DBD_OP_QUERY, ds, "subscriber");
+    dbd_value name = dbd_string(user, strlen(user));
+    dbd_value domain = dbd_string(BENCH_DOMAIN, strlen(BENCH_DOMAIN));
+    if (req == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (dbd_op_add_column(req, &req->op, columns[i]) < 0)
+            goto fail;
+    if (dbd_op_add_where(req, &req->op, "username", DBD_CMP_EQ, &name) < 0 ||
+        dbd_op_add_where(req, &req->op, "domain", DBD_CMP_EQ, &domain) < 0)
+        goto fail;
+    return req;
+fail:
+    dbd_request_destroy(&req);
+    return NULL;
+}
+
+static dbd_request *upsert_request(const char *ds, uint64_t n,
+                                   const char *user, uint64_t seq)
+{
+    char ruid[40], contact[96], callid[48];
+    snprintf(ruid, sizeof ruid, "ruid-%" PRIu64, n);
+    snprintf(contact, sizeof contact, "sip:%s@127.0.0.1:5060", user);
+    snprintf(callid, sizeof callid, "dbbench-%s", user);
+    int64_t now = dbd_now_usec();
+    dbd_value expires = dbd_datetime(now + BINDING_TTL_USEC);
+    dbd_value modified = dbd_datetime(now);
+    dbd_value q = dbd_double(1.0);
+    dbd_value cseq = dbd_int((int64_t)(seq % INT32_MAX) + 1);
+    dbd_request *req = dbd_request_new(DBD_OP_REPLACE, ds, "location");
+    if (req == NULL)
+        return NULL;
+    dbd_op *op = &req->op;
+    if (add_str(req, op, "ruid", ruid) < 0 ||
+        add_str(req, op, "username", user) < 0 ||
+        add_str(req, op, "domain", BENCH_DOMAIN) < 0 ||
+        add_str(req, op, "contact", contact) < 0 ||
+        dbd_op_add_value(req, op, "expires", &expires) < 0 ||
+        dbd_op_add_value(req, op, "q", &q) < 0 ||
+        add_str(req, op, "callid", callid) < 0 ||
+        dbd_op_add_value(req, op, "cseq", &cseq) < 0 ||
+        dbd_op_add_value(req, op, "last_modified", &modified) < 0 ||
+        add_str(req, op, "user_agent", "dbbench") < 0 ||
+        dbd_op_add_key(req, op, "ruid") < 0)
+        dbd_request_destroy(&req);
+    return req;
+}
+
+dbd_request *bench_request_new(bench_op op, const char *datasource,
+                               uint64_t user, uint64_t seq)
+{
+    char name[32];
+    snprintf(name, sizeof name, "user%" PRIu64, user);
+    switch (op) {
+    case BENCH_OP_READ:
+        return read_request(datasource, name);
+    case BENCH_OP_UPSERT:
+        return upsert_request(datasource, user, name, seq);
+    case BENCH_OP_COUNT:
+        break;
+    }
+    return NULL;
+}
+
+/* Lower-case hex MD5 of text, as digest authentication writes it. */
+static void md5_hex(const char *text, char out[2 * MD5_DIGEST_SIZE + 1])
+{
+    static const char hex[] = "0123456789abcdef";
+    struct md5_ctx ctx;
+    uint8_t digest[MD5_DIGEST_SIZE];
+    md5_init(&ctx);
+    md5_update(&ctx, strlen(text), (const uint8_t *)text);
+    md5_digest(&ctx, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++) {
+        out[2 * i] = hex[digest[i] >> 4];
+        out[2 * i + 1] = hex[digest[i] & 0x0f];
+    }
+    out[2 * MD5_DIGEST_SIZE] = '\0';
+}
+
+int bench_add_subscriber(dbd_request *batch, uint64_t user)
+{
+    char name[32], password[32], a1[160];
+    char ha1[2 * MD5_DIGEST_SIZE + 1], ha1b[2 * MD5_DIGEST_SIZE + 1];
+    snprintf(name, sizeof name, "user%" PRIu64, user);
+    snprintf(password, sizeof password, "pass%" PRIu64, user);
+    /* The realm is the domain. */
+    snprintf(a1, sizeof a1, "%s:%s:%s", name, BENCH_DOMAIN, password);
+    md5_hex(a1, ha1);
+    snprintf(a1, sizeof a1, "%s@%s:%s:%s", name, BENCH_DOMAIN, BENCH_DOMAIN,
+             password);
+    md5_hex(a1, ha1b);
+    dbd_op *op = dbd_request_add_op(batch, DBD_OP_REPLACE, "subscriber");
+    if (op == NULL || add_str(batch, op, "username", name) < 0 ||
+        add_str(batch, op, "domain", BENCH_DOMAIN) < 0 ||
+        add_str(batch, op, "password", password) < 0 ||
+        add_str(batch, op, "ha1", ha1) < 0 ||
+        add_str(batch, op, "ha1b", ha1b) < 0 ||
+        dbd_op_add_key(batch, op, "username") < 0 ||
+        dbd_op_add_key(batch, op, "domain") < 0)
+        return -1;
+    return 0;
+}
+
+bool bench_user_from_name(const char *name, size_t len, uint64_t users,
+                          uint64_t *user)
+{
+    if (len < 5 || memcmp(name, "user", 4) != 0)
+        return false;
+    /* Canonical decimal only: "user007" is not bench user 7. */
+    if (name[4] == '0' && len > 5)
+        return false;
+    uint64_t n = 0;
+    for (size_t i = 4; i < len; i++) {
+        if (name[i] < '0' || name[i] > '9' || n > (UINT64_MAX - 9) / 10)
+            return false;
+        n = n * 10 + (uint64_t)(name[i] - '0');
+    }
+    if (n >= users)
+        return false;
+    *user = n;
+    return true;
+}
