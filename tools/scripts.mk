@@ -7,3 +7,12 @@ dist_schematext_DATA = tools/schema/text/version tools/schema/text/subscriber \
 	tools/schema/text/location tools/schema/text/dr_gateways \
 	tools/schema/text/dr_rules
 EXTRA_DIST += tools/quickstart tools/install-deps tests/run tests/lib
+
+# The systemd unit, with the install paths filled in.
+noinst_DATA = tools/packaging/dbd.service
+tools/packaging/dbd.service: $(srcdir)/tools/packaging/dbd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) tools/packaging && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    -e 's|@docdir[@]|$(docdir)|g' $(srcdir)/tools/packaging/dbd.service.in > $@
+CLEANFILES += tools/packaging/dbd.service
+EXTRA_DIST += tools/packaging/dbd.service.in tools/bench/run-sqlite.sh
