@@ -13,20 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h" /* dbd_buf, the codec's output */
 #include "request.h"
 #include "result.h"
-
-/* A growable byte buffer; the codec's output. */
-typedef struct dbd_buf {
-    char *data;
-    size_t len;
-    size_t cap;
-} dbd_buf;
-
-void dbd_buf_init(dbd_buf *b);
-void dbd_buf_free(dbd_buf *b);
-/* Empties the buffer, keeping its memory. */
-void dbd_buf_reset(dbd_buf *b);
 
 /* Appends the encoding of req to out. 0, or -1 on allocation failure. */
 int dbd_request_encode(const dbd_request *req, dbd_buf *out);

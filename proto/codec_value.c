@@ -1,29 +1,15 @@
 /*
- * codec_value.c - one dbd_value to and from MessagePack, plus the guard
- * every decoder runs first: a walk over the raw bytes that allocates
- * nothing and refuses truncation, excessive nesting and container lengths
- * the message cannot hold, so that msgpack_unpack_next() (which allocates
- * every declared array up front) can only ever allocate in proportion to
- * the message size.
+ * codec_value.c - the packer that appends to a dbd_buf, one dbd_value to
+ * and from MessagePack, plus the guard every decoder runs first: a walk
+ * over the raw bytes that allocates nothing and refuses truncation,
+ * excessive nesting and container lengths the message cannot hold, so that
+ * msgpack_unpack_next() (which allocates every declared array up front)
+ * can only ever allocate in proportion to the message size.
  */
 #include "codec_value.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
-
-void dbd_errf(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        err[0] = '\0';
-}
 
 void dbd_quote(const char *s, size_t len, char *out, size_t outlen)
 {
@@ -57,6 +43,16 @@ void dbd_quote(const char *s, size_t len, char *out, size_t outlen)
 }
 
 /* --- packing --- */
+
+int dbd_buf_write(void *data, const char *buf, size_t len)
+{
+    return dbd_buf_append(data, buf, len);
+}
+
+void dbd_packer_init(msgpack_packer *pk, dbd_buf *b)
+{
+    msgpack_packer_init(pk, b, dbd_buf_write);
+}
 
 int dbd_pack_str(msgpack_packer *pk, const char *s, size_t len)
 {

@@ -34,8 +34,6 @@
 
 /* --- buffer --- */
 
-/* Appends len bytes; 0, or -1 on allocation failure (b unchanged). */
-int dbd_buf_append(dbd_buf *b, const void *data, size_t len);
 /* A msgpack_packer_write callback; data is a dbd_buf. */
 int dbd_buf_write(void *data, const char *buf, size_t len);
 /* Starts a packer that appends to b. */
@@ -100,9 +98,5 @@ bool dbd_mp_map_uint(const void *data, size_t len, const char *key,
  */
 dbd_status dbd_mp_unpack_map(const void *data, size_t len,
                              msgpack_unpacked *u, char *err, size_t errlen);
-
-/* snprintf into err (when err and errlen allow), always NUL-terminated. */
-void dbd_errf(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 #endif

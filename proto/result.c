@@ -288,17 +288,24 @@ const dbd_value *dbd_result_value(const dbd_result *r, size_t row, size_t col)
     return &r->cells[row * r->ncols + col];
 }
 
-bool dbd_result_is_null(const dbd_result *r, size_t row, size_t col)
-{
-    const dbd_value *v = dbd_result_value(r, row, col);
-    return v == NULL || v->type == DBD_TYPE_NULL;
-}
-
-/* The non-NULL cell at row/col, or NULL. */
+/* The non-NULL cell at row/col; NULL when out of range or NULL. */
 static const dbd_value *cell(const dbd_result *r, size_t row, size_t col)
 {
     const dbd_value *v = dbd_result_value(r, row, col);
     return v != NULL && v->type != DBD_TYPE_NULL ? v : NULL;
+}
+
+bool dbd_result_is_null(const dbd_result *r, size_t row, size_t col)
+{
+    return cell(r, row, col) == NULL;
+}
+
+/* The step every typed getter starts with: the cell to convert, or NULL
+ * (the getter fails) when it is out of range or NULL or out is NULL. */
+static const dbd_value *getter_cell(const dbd_result *r, size_t row,
+                                    size_t col, const void *out)
+{
+    return out != NULL ? cell(r, row, col) : NULL;
 }
 
 /* [+-]digits, nothing else, in range. Not locale dependent. */
@@ -369,8 +376,8 @@ static int parse_double(const char *s, size_t len, double *out)
 int dbd_result_get_int64(const dbd_result *r, size_t row, size_t col,
                          int64_t *out)
 {
-    const dbd_value *v = cell(r, row, col);
-    if (v == NULL || out == NULL)
+    const dbd_value *v = getter_cell(r, row, col, out);
+    if (v == NULL)
         return -1;
     switch (v->type) {
     case DBD_TYPE_INT:
@@ -399,8 +406,8 @@ int dbd_result_get_int64(const dbd_result *r, size_t row, size_t col,
 int dbd_result_get_double(const dbd_result *r, size_t row, size_t col,
                           double *out)
 {
-    const dbd_value *v = cell(r, row, col);
-    if (v == NULL || out == NULL)
+    const dbd_value *v = getter_cell(r, row, col, out);
+    if (v == NULL)
         return -1;
     switch (v->type) {
     case DBD_TYPE_INT:
@@ -419,8 +426,8 @@ int dbd_result_get_double(const dbd_result *r, size_t row, size_t col,
 int dbd_result_get_bool(const dbd_result *r, size_t row, size_t col,
                         bool *out)
 {
-    const dbd_value *v = cell(r, row, col);
-    if (v == NULL || out == NULL)
+    const dbd_value *v = getter_cell(r, row, col, out);
+    if (v == NULL)
         return -1;
     switch (v->type) {
     case DBD_TYPE_BOOL:
@@ -438,8 +445,8 @@ int dbd_result_get_bool(const dbd_result *r, size_t row, size_t col,
 int dbd_result_get_datetime(const dbd_result *r, size_t row, size_t col,
                             int64_t *usec)
 {
-    const dbd_value *v = cell(r, row, col);
-    if (v == NULL || usec == NULL)
+    const dbd_value *v = getter_cell(r, row, col, usec);
+    if (v == NULL)
         return -1;
     switch (v->type) {
     case DBD_TYPE_DATETIME:
@@ -455,28 +462,31 @@ int dbd_result_get_datetime(const dbd_result *r, size_t row, size_t col,
     }
 }
 
-int dbd_result_get_string(const dbd_result *r, size_t row, size_t col,
-                          const char **s, size_t *len)
+/* The bytes of a string or blob cell: strings and blobs convert both ways. */
+static int get_bytes(const dbd_result *r, size_t row, size_t col,
+                     const char **p, size_t *len)
 {
-    const dbd_value *v = cell(r, row, col);
-    if (v == NULL || s == NULL ||
-        (v->type != DBD_TYPE_STRING && v->type != DBD_TYPE_BLOB))
+    const dbd_value *v = getter_cell(r, row, col, p);
+    if (v == NULL || (v->type != DBD_TYPE_STRING && v->type != DBD_TYPE_BLOB))
         return -1;
-    *s = v->u.s.ptr;
+    *p = v->u.s.ptr;
     if (len != NULL)
         *len = v->u.s.len;
     return 0;
 }
 
+int dbd_result_get_string(const dbd_result *r, size_t row, size_t col,
+                          const char **s, size_t *len)
+{
+    return get_bytes(r, row, col, s, len);
+}
+
 int dbd_result_get_blob(const dbd_result *r, size_t row, size_t col,
                         const void **p, size_t *len)
 {
-    const dbd_value *v = cell(r, row, col);
-    if (v == NULL || p == NULL ||
-        (v->type != DBD_TYPE_STRING && v->type != DBD_TYPE_BLOB))
+    const char *bytes;
+    if (p == NULL || get_bytes(r, row, col, &bytes, len) != 0)
         return -1;
-    *p = v->u.s.ptr;
-    if (len != NULL)
-        *len = v->u.s.len;
+    *p = bytes;
     return 0;
 }

@@ -1,7 +1,11 @@
-/* status.c - names and messages of the status table (see status.h). */
+/*
+ * status.c - names and messages of the status table, and the helpers
+ * every layer formats its error messages with (see status.h).
+ */
 #include "status.h"
 
-#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <strings.h>
 
 static const char *const status_names[] = {
@@ -42,4 +46,30 @@ bool dbd_status_from_name(const char *name, dbd_status *out)
         }
     }
     return false;
+}
+
+void dbd_verrf(char *msg, size_t msglen, const char *fmt, va_list ap)
+{
+    if (msg == NULL || msglen == 0)
+        return;
+    if (vsnprintf(msg, msglen, fmt, ap) < 0)
+        msg[0] = '\0';
+}
+
+void dbd_errf(char *msg, size_t msglen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dbd_verrf(msg, msglen, fmt, ap);
+    va_end(ap);
+}
+
+dbd_status dbd_failf(dbd_status st, char *msg, size_t msglen,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    dbd_verrf(msg, msglen, fmt, ap);
+    va_end(ap);
+    return st;
 }

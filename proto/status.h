@@ -8,7 +8,9 @@
 #ifndef DBD_STATUS_H
 #define DBD_STATUS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /*      name         code  default message                                   */
 #define DBD_STATUS_MAP(X)                                                      \
@@ -39,5 +41,20 @@ const char *dbd_status_text(dbd_status st);
 bool dbd_status_from_name(const char *name, dbd_status *out);
 /* true when code is a defined wire code. */
 bool dbd_status_valid(long long code);
+
+/*
+ * Formats a message into msg, always NUL-terminated and cut to msglen;
+ * nothing happens when msg is NULL or msglen is 0.
+ */
+void dbd_errf(char *msg, size_t msglen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* dbd_errf() for helpers that take their own variable arguments. */
+void dbd_verrf(char *msg, size_t msglen, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+/* dbd_errf() that returns st, so that error paths read
+ * "return dbd_failf(DBD_BAD, msg, msglen, "no column %s", name);". */
+dbd_status dbd_failf(dbd_status st, char *msg, size_t msglen,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

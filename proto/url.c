@@ -19,23 +19,13 @@
 #include <strings.h>
 
 #include "arena.h"
+#include "status.h"
 
 /* dbd_url is the first member, so a dbd_url * is a url_box *. */
 typedef struct url_box {
     dbd_url url;
     dbd_arena *arena;
 } url_box;
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err == NULL || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
 
 static int hex_value(char c)
 {
@@ -118,25 +108,25 @@ static int parse_host(url_box *box, const char *s, size_t len, char *err,
     if (len > 0 && s[0] == '[') {
         const char *close = memchr(s, ']', len);
         if (close == NULL) {
-            set_err(err, errlen, "host: missing ']' after IPv6 address");
+            dbd_errf(err, errlen, "host: missing ']' after IPv6 address");
             return -1;
         }
         host = s + 1;
         hostlen = (size_t)(close - host);
         size_t rest = len - (size_t)(close + 1 - s);
         if (hostlen == 0) {
-            set_err(err, errlen, "host: empty IPv6 address");
+            dbd_errf(err, errlen, "host: empty IPv6 address");
             return -1;
         }
         for (size_t i = 0; i < hostlen; i++) {
             if (hex_value(host[i]) < 0 && host[i] != ':' && host[i] != '.') {
-                set_err(err, errlen, "host: invalid IPv6 address");
+                dbd_errf(err, errlen, "host: invalid IPv6 address");
                 return -1;
             }
         }
         if (rest > 0) {
             if (close[1] != ':') {
-                set_err(err, errlen, "host: unexpected text after ']'");
+                dbd_errf(err, errlen, "host: unexpected text after ']'");
                 return -1;
             }
             port = close + 2;
@@ -151,14 +141,14 @@ static int parse_host(url_box *box, const char *s, size_t len, char *err,
     if (port != NULL) {
         size_t portlen = len - (size_t)(port - s);
         if ((u->port = parse_port(port, portlen)) < 0) {
-            set_err(err, errlen, "port: invalid port \"%.*s\" (1 to 65535)",
-                    (int)(portlen > 16 ? 16 : portlen), port);
+            dbd_errf(err, errlen, "port: invalid port \"%.*s\" (1 to 65535)",
+                     (int)(portlen > 16 ? 16 : portlen), port);
             return -1;
         }
     }
     if (hostlen > 0 &&
         (u->host = dbd_arena_strndup(box->arena, host, hostlen)) == NULL) {
-        set_err(err, errlen, "out of memory");
+        dbd_errf(err, errlen, "out of memory");
         return -1;
     }
     return 0;
@@ -173,9 +163,9 @@ static int decode_field(url_box *box, const char *field, const char *s,
     if (*out != NULL)
         return 0;
     if (bad)
-        set_err(err, errlen, "%s: invalid percent-escape", field);
+        dbd_errf(err, errlen, "%s: invalid percent-escape", field);
     else
-        set_err(err, errlen, "out of memory");
+        dbd_errf(err, errlen, "out of memory");
     return -1;
 }
 
@@ -187,7 +177,7 @@ static int parse_params(url_box *box, const char *q, char *err, size_t errlen)
         max += *p == '&';
     u->params = dbd_arena_calloc(box->arena, max, sizeof(*u->params));
     if (u->params == NULL) {
-        set_err(err, errlen, "out of memory");
+        dbd_errf(err, errlen, "out of memory");
         return -1;
     }
     const char *p = q;
@@ -199,8 +189,8 @@ static int parse_params(url_box *box, const char *q, char *err, size_t errlen)
             dbd_option *opt = &u->params[u->nparams];
             char *key, *value;
             if (keylen == 0) {
-                set_err(err, errlen, "parameter %zu: empty name",
-                        u->nparams + 1);
+                dbd_errf(err, errlen, "parameter %zu: empty name",
+                         u->nparams + 1);
                 return -1;
             }
             if (decode_field(box, "parameter name", p, keylen, &key, err,
@@ -230,38 +220,39 @@ dbd_url *dbd_url_parse(const char *s, char *err, size_t errlen)
     if (err != NULL && errlen > 0)
         err[0] = '\0';
     if (s == NULL) {
-        set_err(err, errlen, "no URL");
+        dbd_errf(err, errlen, "no URL");
         goto fail;
     }
     for (size_t i = 0; s[i] != '\0'; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x20 || c == 0x7f) {
-            set_err(err, errlen, "control character at offset %zu", i);
+            dbd_errf(err, errlen, "control character at offset %zu", i);
             goto fail;
         }
     }
     const char *sep = strstr(s, "://");
     if (sep == NULL) {
-        set_err(err, errlen, "missing scheme (expected scheme://...)");
+        dbd_errf(err, errlen, "missing scheme (expected scheme://...)");
         goto fail;
     }
     size_t schemelen = (size_t)(sep - s);
     if (!scheme_ok(s, schemelen)) {
-        set_err(err, errlen,
-                "scheme: invalid scheme \"%.*s\" (a letter, then letters, "
-                "digits, + . or -)", (int)(schemelen > 32 ? 32 : schemelen), s);
+        dbd_errf(err, errlen,
+                 "scheme: invalid scheme \"%.*s\" (a letter, then letters, "
+                 "digits, + . or -)",
+                 (int)(schemelen > 32 ? 32 : schemelen), s);
         goto fail;
     }
 
     if ((arena = dbd_arena_new()) == NULL ||
         (box = dbd_arena_alloc(arena, sizeof(*box))) == NULL) {
-        set_err(err, errlen, "out of memory");
+        dbd_errf(err, errlen, "out of memory");
         goto fail;
     }
     box->arena = arena;
     dbd_url *u = &box->url;
     if ((u->scheme = dbd_arena_strndup(arena, s, schemelen)) == NULL) {
-        set_err(err, errlen, "out of memory");
+        dbd_errf(err, errlen, "out of memory");
         goto fail;
     }
     for (char *c = u->scheme; *c != '\0'; c++)

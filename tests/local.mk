@@ -2,7 +2,8 @@
 # integration tests are driven by tests/run against a real dbd.
 if HAVE_CMOCKA
 CMOCKA_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(MSGPACK_CFLAGS) -DTOP_SRCDIR='"$(abs_top_srcdir)"'
-CMOCKA_TEST_LIBS = proto/libdbdcore.la proto/libdbdcodec.la $(CMOCKA_LIBS)
+# The codec needs the core, so it comes first for the static linker.
+CMOCKA_TEST_LIBS = proto/libdbdcodec.la proto/libdbdcore.la $(CMOCKA_LIBS)
 endif
 
 include $(srcdir)/tests/unit/core.mk

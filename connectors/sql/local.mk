@@ -5,5 +5,4 @@ noinst_LTLIBRARIES += connectors/sql/libdbdsql.la
 connectors_sql_libdbdsql_la_SOURCES = \
 	connectors/sql/sqlbuild.c connectors/sql/sqlbuild.h \
 	connectors/sql/sqlstmt.c connectors/sql/sqlstmt.h \
-	connectors/sql/sqldialect.c \
-	connectors/sql/sqlbuf.c connectors/sql/sqlbuf.h
+	connectors/sql/sqldialect.c

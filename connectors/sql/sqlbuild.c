@@ -12,8 +12,6 @@
  */
 #include "sqlstmt.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "../../proto/ident.h"
@@ -32,27 +30,14 @@ static const char *const cmp_shape[DBD_CMP_COUNT] = {
     [DBD_CMP_NOTNULL] = "notnull",
 };
 
-__attribute__((format(printf, 4, 5)))
-static dbd_status fail(dbd_status st, char *err, size_t errlen,
-                       const char *fmt, ...)
-{
-    if (err != NULL && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 static dbd_status check_ident(const char *name, const char *what, char *err,
                               size_t errlen)
 {
     if (name == NULL)
-        return fail(DBD_BAD, err, errlen, "missing %s name", what);
+        return dbd_failf(DBD_BAD, err, errlen, "missing %s name", what);
     if (!dbd_ident_valid(name, strlen(name)))
-        return fail(DBD_BAD, err, errlen, "invalid %s name \"%.64s\"", what,
-                    name);
+        return dbd_failf(DBD_BAD, err, errlen, "invalid %s name \"%.64s\"",
+                         what, name);
     return DBD_OK;
 }
 
@@ -100,8 +85,9 @@ static dbd_status add_cond(dbd_sql_stmt *s, const dbd_cond *c, char *err,
     if (st != DBD_OK)
         return st;
     if ((unsigned)c->cmp >= DBD_CMP_COUNT)
-        return fail(DBD_BAD, err, errlen, "unknown operator %d on column %s",
-                    (int)c->cmp, c->column);
+        return dbd_failf(DBD_BAD, err, errlen,
+                         "unknown operator %d on column %s", (int)c->cmp,
+                         c->column);
     sqlstmt_shape(s, c->column);
     sqlstmt_shape(s, " ");
     sqlstmt_shape(s, cmp_shape[c->cmp]);
@@ -115,8 +101,8 @@ static dbd_status add_cond(dbd_sql_stmt *s, const dbd_cond *c, char *err,
         break;
     case DBD_CMP_IN:
         if (c->nlist == 0 || c->list == NULL)
-            return fail(DBD_BAD, err, errlen,
-                        "empty \"in\" list on column %s", c->column);
+            return dbd_failf(DBD_BAD, err, errlen,
+                             "empty \"in\" list on column %s", c->column);
         sqlstmt_shape_count(s, c->nlist);
         sqlstmt_ident(s, c->column);
         sqlstmt_sql(s, " IN (");
@@ -149,7 +135,7 @@ static dbd_status add_where(dbd_sql_stmt *s, const dbd_op *op, char *err,
 {
     sqlstmt_shape(s, "|");
     if (op->nwhere > 0 && op->where == NULL)
-        return fail(DBD_BAD, err, errlen, "missing conditions");
+        return dbd_failf(DBD_BAD, err, errlen, "missing conditions");
     for (size_t i = 0; i < op->nwhere; i++) {
         sqlstmt_sql(s, i == 0 ? " WHERE " : " AND ");
         if (i > 0)
@@ -166,7 +152,7 @@ static dbd_status add_order(dbd_sql_stmt *s, const dbd_op *op, char *err,
 {
     sqlstmt_shape(s, "|");
     if (op->norder > 0 && op->order == NULL)
-        return fail(DBD_BAD, err, errlen, "missing order list");
+        return dbd_failf(DBD_BAD, err, errlen, "missing order list");
     for (size_t i = 0; i < op->norder; i++) {
         const dbd_order *o = &op->order[i];
         dbd_status st = check_ident(o->column, "order column", err, errlen);
@@ -194,8 +180,8 @@ static dbd_status add_limit(dbd_sql_stmt *s, const dbd_op *op, char *err,
 
     sqlstmt_shape(s, "|");
     if (op->offset < 0)
-        return fail(DBD_BAD, err, errlen, "negative offset %lld",
-                    (long long)op->offset);
+        return dbd_failf(DBD_BAD, err, errlen, "negative offset %lld",
+                         (long long)op->offset);
     if (!has_limit && !has_offset)
         return DBD_OK;
     sqlstmt_shape(s, has_limit ? "L" : "");
@@ -227,8 +213,8 @@ static dbd_status add_limit(dbd_sql_stmt *s, const dbd_op *op, char *err,
         }
         return DBD_OK;
     default:
-        return fail(DBD_UNSUPPORTED, err, errlen,
-                    "limit and offset are not supported by %s", d->name);
+        return dbd_failf(DBD_UNSUPPORTED, err, errlen,
+                         "limit and offset are not supported by %s", d->name);
     }
 }
 
@@ -245,7 +231,7 @@ static dbd_status build_query(dbd_sql_stmt *s, const dbd_op *op, char *err,
         sqlstmt_shape(s, "*");
     } else {
         if (op->columns == NULL)
-            return fail(DBD_BAD, err, errlen, "missing column list");
+            return dbd_failf(DBD_BAD, err, errlen, "missing column list");
         st = add_column_list(s, op->columns, op->ncolumns,
                              sizeof op->columns[0], err, errlen);
         if (st != DBD_OK)
@@ -265,8 +251,8 @@ static dbd_status need_values(const dbd_op *op, const char *what, char *err,
                               size_t errlen)
 {
     if (op->nvalues == 0 || op->values == NULL)
-        return fail(DBD_BAD, err, errlen, "%s needs at least one value",
-                    what);
+        return dbd_failf(DBD_BAD, err, errlen, "%s needs at least one value",
+                         what);
     return DBD_OK;
 }
 
@@ -333,10 +319,11 @@ static dbd_status build_replace(dbd_sql_stmt *s, const dbd_op *op,
 {
     const dbd_sql_dialect *d = sqlstmt_dialect(s);
     if (d->upsert == DBD_SQL_UPSERT_NONE)
-        return fail(DBD_UNSUPPORTED, err, errlen,
-                    "replace is not supported by %s", d->name);
+        return dbd_failf(DBD_UNSUPPORTED, err, errlen,
+                         "replace is not supported by %s", d->name);
     if (op->nkeys == 0 || op->keys == NULL)
-        return fail(DBD_BAD, err, errlen, "replace needs at least one key");
+        return dbd_failf(DBD_BAD, err, errlen,
+                         "replace needs at least one key");
     dbd_status st = add_insert(s, op, "replace", err, errlen);
     if (st != DBD_OK)
         return st;
@@ -349,9 +336,9 @@ static dbd_status build_replace(dbd_sql_stmt *s, const dbd_op *op,
         for (size_t j = 0; j < op->nvalues && !found; j++)
             found = strcmp(op->keys[i], op->values[j].column) == 0;
         if (!found)
-            return fail(DBD_BAD, err, errlen,
-                        "replace key %s is not among the values",
-                        op->keys[i]);
+            return dbd_failf(DBD_BAD, err, errlen,
+                             "replace key %s is not among the values",
+                             op->keys[i]);
         sqlstmt_shape(s, i == 0 ? "" : ",");
         sqlstmt_shape(s, op->keys[i]);
     }
@@ -423,7 +410,7 @@ dbd_status dbd_sql_stmt_build(dbd_sql_stmt *s, const dbd_op *op, char *err,
         err[0] = '\0';
     sqlstmt_reset(s);
     if (op == NULL)
-        return fail(DBD_BAD, err, errlen, "missing operation");
+        return dbd_failf(DBD_BAD, err, errlen, "missing operation");
     switch (op->kind) {
     case DBD_OP_QUERY:
         st = build_query(s, op, err, errlen);
@@ -441,13 +428,13 @@ dbd_status dbd_sql_stmt_build(dbd_sql_stmt *s, const dbd_op *op, char *err,
         st = build_replace(s, op, err, errlen);
         break;
     default:
-        st = fail(DBD_BAD, err, errlen,
-                  "operation %d is not a data operation", (int)op->kind);
+        st = dbd_failf(DBD_BAD, err, errlen,
+                       "operation %d is not a data operation", (int)op->kind);
         break;
     }
     if (st == DBD_OK && sqlstmt_failed(s))
-        st = fail(DBD_INTERNAL, err, errlen,
-                  "out of memory building a statement");
+        st = dbd_failf(DBD_INTERNAL, err, errlen,
+                       "out of memory building a statement");
     if (st != DBD_OK)
         sqlstmt_reset(s);
     return st;

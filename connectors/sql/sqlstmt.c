@@ -7,12 +7,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "sqlbuf.h"
+#include "../../proto/buf.h"
 
 struct dbd_sql_stmt {
     const dbd_sql_dialect *dialect;
-    dbd_sqlbuf text;
-    dbd_sqlbuf shape;
+    dbd_buf text;  /* sticky failure: checked once, by sqlstmt_failed() */
+    dbd_buf shape;
     dbd_value *binds;
     size_t nbinds;
     size_t bindcap;
@@ -27,8 +27,8 @@ dbd_sql_stmt *dbd_sql_stmt_new(const dbd_sql_dialect *dialect)
     if (s == NULL)
         return NULL;
     s->dialect = dialect;
-    dbd_sqlbuf_init(&s->text);
-    dbd_sqlbuf_init(&s->shape);
+    dbd_buf_init(&s->text);
+    dbd_buf_init(&s->shape);
     return s;
 }
 
@@ -37,8 +37,8 @@ void dbd_sql_stmt_destroy(dbd_sql_stmt **ps)
     if (ps == NULL || *ps == NULL)
         return;
     dbd_sql_stmt *s = *ps;
-    dbd_sqlbuf_free(&s->text);
-    dbd_sqlbuf_free(&s->shape);
+    dbd_buf_free(&s->text);
+    dbd_buf_free(&s->shape);
     free(s->binds);
     free(s);
     *ps = NULL;
@@ -48,14 +48,14 @@ const char *dbd_sql_stmt_text(const dbd_sql_stmt *s, size_t *len)
 {
     if (len != NULL)
         *len = s->text.len;
-    return dbd_sqlbuf_text(&s->text);
+    return dbd_buf_text(&s->text);
 }
 
 const char *dbd_sql_stmt_shape(const dbd_sql_stmt *s, size_t *len)
 {
     if (len != NULL)
         *len = s->shape.len;
-    return dbd_sqlbuf_text(&s->shape);
+    return dbd_buf_text(&s->shape);
 }
 
 size_t dbd_sql_stmt_nbinds(const dbd_sql_stmt *s)
@@ -75,8 +75,8 @@ const dbd_sql_dialect *sqlstmt_dialect(const dbd_sql_stmt *s)
 
 void sqlstmt_reset(dbd_sql_stmt *s)
 {
-    dbd_sqlbuf_reset(&s->text);
-    dbd_sqlbuf_reset(&s->shape);
+    dbd_buf_reset(&s->text);
+    dbd_buf_reset(&s->shape);
     s->nbinds = 0;
     s->failed = false;
 }
@@ -88,14 +88,14 @@ bool sqlstmt_failed(const dbd_sql_stmt *s)
 
 void sqlstmt_sql(dbd_sql_stmt *s, const char *text)
 {
-    dbd_sqlbuf_adds(&s->text, text);
+    (void)dbd_buf_append_str(&s->text, text);
 }
 
 void sqlstmt_ident(dbd_sql_stmt *s, const char *name)
 {
-    dbd_sqlbuf_adds(&s->text, s->dialect->quote_open);
-    dbd_sqlbuf_adds(&s->text, name);
-    dbd_sqlbuf_adds(&s->text, s->dialect->quote_close);
+    (void)dbd_buf_append_str(&s->text, s->dialect->quote_open);
+    (void)dbd_buf_append_str(&s->text, name);
+    (void)dbd_buf_append_str(&s->text, s->dialect->quote_close);
 }
 
 void sqlstmt_param(dbd_sql_stmt *s, const dbd_value *v)
@@ -118,19 +118,19 @@ void sqlstmt_param(dbd_sql_stmt *s, const dbd_value *v)
     }
     s->binds[s->nbinds++] = *v;
     if (s->dialect->placeholder == DBD_SQL_PLACEHOLDER_DOLLAR) {
-        dbd_sqlbuf_addc(&s->text, '$');
-        dbd_sqlbuf_addu(&s->text, s->nbinds);
+        (void)dbd_buf_append_char(&s->text, '$');
+        (void)dbd_buf_append_uint(&s->text, s->nbinds);
     } else {
-        dbd_sqlbuf_addc(&s->text, '?');
+        (void)dbd_buf_append_char(&s->text, '?');
     }
 }
 
 void sqlstmt_shape(dbd_sql_stmt *s, const char *text)
 {
-    dbd_sqlbuf_adds(&s->shape, text);
+    (void)dbd_buf_append_str(&s->shape, text);
 }
 
 void sqlstmt_shape_count(dbd_sql_stmt *s, unsigned long long n)
 {
-    dbd_sqlbuf_addu(&s->shape, n);
+    (void)dbd_buf_append_uint(&s->shape, n);
 }

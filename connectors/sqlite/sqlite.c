@@ -49,19 +49,19 @@ static dbd_status check_path(const char *path, const sqlc_opts *o, char *err,
     else
         dir = strndup(path, (size_t)(slash - path));
     if (dir == NULL)
-        return sqlc_fail(DBD_INTERNAL, err, errlen, "out of memory");
+        return dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
     bool found = stat(dir, &sb) == 0;
     if (!found || !S_ISDIR(sb.st_mode)) {
         const char *why = "is not a directory";
         if (!found)
             why = errno == ENOENT ? "does not exist" : strerror(errno);
-        status = sqlc_fail(DBD_UNAVAILABLE, err, errlen,
+        status = dbd_failf(DBD_UNAVAILABLE, err, errlen,
                            "cannot open sqlite database %.200s: directory "
                            "%.200s %s", path, dir, why);
         goto out;
     }
     if ((o->readonly || !o->create) && stat(path, &sb) != 0)
-        status = sqlc_fail(DBD_UNAVAILABLE, err, errlen,
+        status = dbd_failf(DBD_UNAVAILABLE, err, errlen,
                            "cannot open sqlite database %.200s: %s (and %s)",
                            path, strerror(errno),
                            o->readonly ? "mode=ro" : "create=no");
@@ -170,7 +170,7 @@ static dbd_status sqlc_open(const dbd_host *host, const dbd_url *url,
     if (status != DBD_OK)
         goto out;
     if (url == NULL || url->target == NULL || url->target[0] == '\0') {
-        status = sqlc_fail(DBD_CONFIG, err, errlen,
+        status = dbd_failf(DBD_CONFIG, err, errlen,
                            "sqlite URL names no database file "
                            "(want sqlite://PATH)");
         goto out;
@@ -182,7 +182,7 @@ static dbd_status sqlc_open(const dbd_host *host, const dbd_url *url,
     if (c == NULL || (c->path = strdup(url->target)) == NULL ||
         (c->cache = sqlc_cache_new(o.stmt_cache)) == NULL ||
         (c->sql = dbd_sql_stmt_new(&dbd_sql_dialect_sqlite)) == NULL) {
-        status = sqlc_fail(DBD_INTERNAL, err, errlen, "out of memory");
+        status = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
         goto out;
     }
     c->host = host;
@@ -226,7 +226,7 @@ static dbd_status sqlc_ping(void *conn, dbd_exec_info *info)
     info = sqlc_info_init(info, &scratch);
     if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) ==
             SQLITE_OK && moved)
-        return sqlc_fail(DBD_UNAVAILABLE, info->msg, sizeof info->msg,
+        return dbd_failf(DBD_UNAVAILABLE, info->msg, sizeof info->msg,
                          "sqlite database %.200s was removed or replaced",
                          c->path);
     dbd_status status = sqlc_prepare_cached(c, "!ping", "SELECT 1", 8, &st,

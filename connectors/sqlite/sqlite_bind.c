@@ -48,13 +48,13 @@ dbd_status sqlc_bind_all(sqlite3 *db, sqlite3_stmt *st, const dbd_value *vals,
                          size_t n, dbd_exec_info *info)
 {
     if (n > (size_t)sqlite3_bind_parameter_count(st))
-        return sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "%zu values for %d parameters", n,
                          sqlite3_bind_parameter_count(st));
     for (size_t i = 0; i < n; i++) {
         int rc = bind_one(st, (int)i + 1, &vals[i]);
         if (rc == SQLITE_MISMATCH && (unsigned)vals[i].type >= DBD_TYPE_COUNT)
-            return sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+            return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                              "parameter %zu has unknown type %d", i + 1,
                              (int)vals[i].type);
         if (rc != SQLITE_OK) {

@@ -9,8 +9,6 @@
  */
 #include "sqlite_int.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 typedef struct code_status {
@@ -80,18 +78,6 @@ dbd_status sqlc_status_of(int rc, const char *msg)
     return DBD_INTERNAL;
 }
 
-dbd_status sqlc_fail(dbd_status st, char *msg, size_t msglen,
-                     const char *fmt, ...)
-{
-    if (msg != NULL && msglen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, msglen, fmt, ap);
-        va_end(ap);
-    }
-    return st;
-}
-
 dbd_status sqlc_error(sqlite3 *db, int rc, const char *what, char *msg,
                       size_t msglen)
 {
@@ -108,6 +94,6 @@ dbd_status sqlc_error(sqlite3 *db, int rc, const char *what, char *msg,
     dbd_status st = sqlc_status_of(code, text);
     if (st == DBD_OK) /* a caller only gets here on failure */
         st = DBD_INTERNAL;
-    return sqlc_fail(st, msg, msglen, "%s: %s (sqlite code %d)", what,
+    return dbd_failf(st, msg, msglen, "%s: %s (sqlite code %d)", what,
                      text != NULL ? text : "unknown error", code);
 }

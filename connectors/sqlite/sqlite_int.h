@@ -78,10 +78,6 @@ dbd_status sqlc_status_of(int rc, const char *msg);
  * code N)" to msg.  rc is the code the failing call returned. */
 dbd_status sqlc_error(sqlite3 *db, int rc, const char *what, char *msg,
                       size_t msglen);
-/* Writes a formatted message and returns st. */
-dbd_status sqlc_fail(dbd_status st, char *msg, size_t msglen,
-                     const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* ---- binding (sqlite_bind.c) ---- */
 

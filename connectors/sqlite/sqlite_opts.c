@@ -136,12 +136,12 @@ dbd_status sqlc_opts_parse(sqlc_opts *o, const dbd_option *opts, size_t n,
         if (apply(o, key, v, &want, &known))
             continue;
         if (!known)
-            return sqlc_fail(DBD_CONFIG, err, errlen,
+            return dbd_failf(DBD_CONFIG, err, errlen,
                              "unknown sqlite option \"%.64s\" (known: "
                              "busy_timeout, journal_mode, synchronous, "
                              "foreign_keys, cache_size, create, mode, "
                              "stmt_cache)", key);
-        return sqlc_fail(DBD_CONFIG, err, errlen,
+        return dbd_failf(DBD_CONFIG, err, errlen,
                          "sqlite option %s: bad value \"%.64s\" (want %s)",
                          key, v, want);
     }

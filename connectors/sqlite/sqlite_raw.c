@@ -23,7 +23,7 @@ static dbd_status check_tail(sqlite3 *db, const char *tail, size_t n,
         return DBD_OK;
     int rc = sqlite3_prepare_v2(db, tail, (int)n, &next, &after);
     if (rc != SQLITE_OK || next != NULL)
-        status = sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw takes one statement; text follows the "
                            "first: \"%.60s\"", tail);
     sqlite3_finalize(next);
@@ -44,12 +44,12 @@ dbd_status sqlc_raw(void *conn, const char *text, size_t len,
 
     info = sqlc_info_init(info, &scratch);
     if (text == NULL || len == 0) {
-        status = sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw statement is empty");
         goto out;
     }
     if (len >= INT_MAX || memchr(text, '\0', len) != NULL) {
-        status = sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            len >= INT_MAX ? "raw statement is too long"
                                           : "raw statement contains a NUL "
                                             "byte");
@@ -62,7 +62,7 @@ dbd_status sqlc_raw(void *conn, const char *text, size_t len,
         goto out;
     }
     if (st == NULL) {
-        status = sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw statement is empty");
         goto out;
     }
@@ -71,7 +71,7 @@ dbd_status sqlc_raw(void *conn, const char *text, size_t len,
         goto out;
     want = sqlite3_bind_parameter_count(st);
     if ((size_t)want != nparams) {
-        status = sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw statement has %d parameters, %zu given",
                            want, nparams);
         goto out;

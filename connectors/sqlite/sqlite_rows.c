@@ -107,13 +107,13 @@ static int column_value(sqlite3 *db, sqlite3_stmt *st, int i, dbd_type decl,
 
 static dbd_status stopped(dbd_exec_info *info)
 {
-    return sqlc_fail(DBD_INTERNAL, info->msg, sizeof info->msg,
+    return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                      "the receiver stopped the result");
 }
 
 static dbd_status out_of_memory(dbd_exec_info *info)
 {
-    return sqlc_fail(DBD_INTERNAL, info->msg, sizeof info->msg,
+    return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                      "out of memory reading a result");
 }
 

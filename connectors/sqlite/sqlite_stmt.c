@@ -46,7 +46,7 @@ dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
         return DBD_OK;
     }
     if (len >= INT_MAX)
-        return sqlc_fail(DBD_BAD, info->msg, sizeof info->msg,
+        return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "statement of %zu bytes is too long", len);
     /* len + 1: the text is NUL-terminated, which spares SQLite a copy */
     int rc = sqlite3_prepare_v3(c->db, text, (int)len + 1,
@@ -55,10 +55,10 @@ dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
         return sqlc_error(c->db, rc, "cannot prepare statement", info->msg,
                           sizeof info->msg);
     if (st == NULL)
-        return sqlc_fail(DBD_INTERNAL, info->msg, sizeof info->msg,
+        return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "empty statement text");
     if (sqlc_cache_put(c->cache, key, st) != 0)
-        return sqlc_fail(DBD_INTERNAL, info->msg, sizeof info->msg,
+        return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "out of memory caching a statement");
     *out = st;
     return DBD_OK;

@@ -19,7 +19,6 @@
 #include "dbd_connector.h"
 #include "txt_number.h"
 #include "txt_store.h"
-#include "txt_util.h"
 
 #define DEFAULT_LOCK_TIMEOUT_MS 5000
 
@@ -39,14 +38,14 @@ static dbd_status parse_options(const dbd_option *opts, size_t nopts,
             int64_t ms;
             if (!txt_parse_int(val, strlen(val), &ms) || ms < 0 ||
                 ms > LONG_MAX / 2)
-                return txt_fail(err, errlen, DBD_CONFIG,
-                                "option lock_timeout: '%s' is not a number "
-                                "of milliseconds", val);
+                return dbd_failf(DBD_CONFIG, err, errlen,
+                                 "option lock_timeout: '%s' is not a number "
+                                 "of milliseconds", val);
             *lock_timeout = (long)ms;
         } else {
-            return txt_fail(err, errlen, DBD_CONFIG,
-                            "unknown option '%s' (the text connector knows "
-                            "only lock_timeout)", key);
+            return dbd_failf(DBD_CONFIG, err, errlen,
+                             "unknown option '%s' (the text connector knows "
+                             "only lock_timeout)", key);
         }
     }
     return DBD_OK;
@@ -75,8 +74,8 @@ static dbd_status text_open(const dbd_host *host, const dbd_url *url,
 
     *conn = NULL;
     if (url == NULL || url->target == NULL || url->target[0] == '\0')
-        return txt_fail(err, errlen, DBD_CONFIG,
-                        "text URL needs a directory: text:///path/to/dir");
+        return dbd_failf(DBD_CONFIG, err, errlen,
+                         "text URL needs a directory: text:///path/to/dir");
     st = parse_options(opts, nopts, &lock_timeout, err, errlen);
     if (st != DBD_OK)
         return st;
@@ -85,19 +84,19 @@ static dbd_status text_open(const dbd_host *host, const dbd_url *url,
     if (dir == NULL) {
         int e = errno;
         if (e == ENOENT)
-            return txt_fail(err, errlen, DBD_UNAVAILABLE,
-                            "directory %s does not exist", url->target);
-        return txt_fail(err, errlen, DBD_UNAVAILABLE, "cannot access %s: %s",
-                        url->target, strerror(e));
+            return dbd_failf(DBD_UNAVAILABLE, err, errlen,
+                             "directory %s does not exist", url->target);
+        return dbd_failf(DBD_UNAVAILABLE, err, errlen, "cannot access %s: %s",
+                         url->target, strerror(e));
     }
     if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        st = txt_fail(err, errlen, DBD_UNAVAILABLE, "%s is not a directory",
-                      url->target);
+        st = dbd_failf(DBD_UNAVAILABLE, err, errlen, "%s is not a directory",
+                       url->target);
         goto out;
     }
     c = calloc(1, sizeof *c);
     if (c == NULL) {
-        st = txt_fail(err, errlen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
         goto out;
     }
     if (host != NULL)
@@ -105,7 +104,7 @@ static dbd_status text_open(const dbd_host *host, const dbd_url *url,
     c->c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     c->store = txt_store_new(dir, lock_timeout, &c->host);
     if (c->c_locale == (locale_t)0 || c->store == NULL) {
-        st = txt_fail(err, errlen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
         goto out;
     }
     st = txt_store_ping(c->store, err, errlen);
@@ -157,9 +156,9 @@ static dbd_status text_exec(void *conn, const dbd_op *op,
         }
         break;
     default:
-        st = txt_fail(info->msg, sizeof info->msg, DBD_UNSUPPORTED,
-                      "the text connector does not run %s operations",
-                      dbd_op_name(op->kind) ? dbd_op_name(op->kind) : "such");
+        st = dbd_failf(DBD_UNSUPPORTED, info->msg, sizeof info->msg,
+                       "the text connector does not run %s operations",
+                       dbd_op_name(op->kind) ? dbd_op_name(op->kind) : "such");
         break;
     }
     uselocale(old);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "txt_util.h"
+
 #define READ_ATTEMPTS 5
 
 static void id_from_stat(const struct stat *st, txt_file_id *id)
@@ -37,11 +39,11 @@ int txt_file_stat(const char *path, txt_file_id *id)
 }
 
 /* Reads fd to its end into out. 0 or -1 with errno. */
-static int read_all(int fd, txt_buf *out)
+static int read_all(int fd, dbd_buf *out)
 {
-    txt_buf_reset(out);
+    dbd_buf_reset(out);
     for (;;) {
-        if (txt_buf_reserve(out, 65536) != 0) {
+        if (dbd_buf_reserve(out, 65536) != 0) {
             errno = ENOMEM;
             return -1;
         }
@@ -59,7 +61,7 @@ static int read_all(int fd, txt_buf *out)
     return 0;
 }
 
-int txt_file_read(const char *path, txt_buf *out, txt_file_id *id)
+int txt_file_read(const char *path, dbd_buf *out, txt_file_id *id)
 {
     for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
         struct stat before, after;
@@ -133,7 +135,7 @@ dbd_status txt_file_prepare(const char *dir, const char *table,
     p->tmp_path = txt_path(dir, ".", table, ".tmp.XXXXXX");
     p->path = strdup(path);
     if (p->tmp_path == NULL || p->path == NULL) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     fd = mkostemp(p->tmp_path, O_CLOEXEC);
@@ -141,9 +143,9 @@ dbd_status txt_file_prepare(const char *dir, const char *table,
         int e = errno;
         free(p->tmp_path);
         p->tmp_path = NULL;
-        st = txt_fail(msg, msglen, io_status(e),
-                      "cannot create a temporary file in %s: %s", dir,
-                      strerror(e));
+        st = dbd_failf(io_status(e), msg, msglen,
+                       "cannot create a temporary file in %s: %s", dir,
+                       strerror(e));
         goto out;
     }
     /* Keep the table's permissions and owner (best effort for the owner:
@@ -151,8 +153,8 @@ dbd_status txt_file_prepare(const char *dir, const char *table,
     if (stat(path, &old) == 0) {
         if (fchmod(fd, old.st_mode & 07777) != 0) {
             int e = errno;
-            st = txt_fail(msg, msglen, io_status(e), "cannot chmod %s: %s",
-                          p->tmp_path, strerror(e));
+            st = dbd_failf(io_status(e), msg, msglen, "cannot chmod %s: %s",
+                           p->tmp_path, strerror(e));
             goto out;
         }
         if (fchown(fd, old.st_uid, old.st_gid) != 0) {
@@ -162,8 +164,8 @@ dbd_status txt_file_prepare(const char *dir, const char *table,
     if (write_all(fd, data, len) != 0 || fsync(fd) != 0 ||
         fstat(fd, &now) != 0) {
         int e = errno;
-        st = txt_fail(msg, msglen, io_status(e), "cannot write %s: %s",
-                      p->tmp_path, strerror(e));
+        st = dbd_failf(io_status(e), msg, msglen, "cannot write %s: %s",
+                       p->tmp_path, strerror(e));
         goto out;
     }
     id_from_stat(&now, &p->id);
@@ -171,8 +173,8 @@ dbd_status txt_file_prepare(const char *dir, const char *table,
 out:
     if (fd >= 0 && close(fd) != 0 && st == DBD_OK) {
         int e = errno;
-        st = txt_fail(msg, msglen, io_status(e), "cannot write %s: %s",
-                      p->tmp_path, strerror(e));
+        st = dbd_failf(io_status(e), msg, msglen, "cannot write %s: %s",
+                       p->tmp_path, strerror(e));
     }
     if (st != DBD_OK)
         txt_file_abandon(p);
@@ -183,8 +185,9 @@ dbd_status txt_file_install(txt_pending *p, char *msg, size_t msglen)
 {
     if (rename(p->tmp_path, p->path) != 0) {
         int e = errno;
-        return txt_fail(msg, msglen, io_status(e), "cannot rename %s to %s: %s",
-                        p->tmp_path, p->path, strerror(e));
+        return dbd_failf(io_status(e), msg, msglen,
+                         "cannot rename %s to %s: %s", p->tmp_path, p->path,
+                         strerror(e));
     }
     free(p->tmp_path);
     p->tmp_path = NULL;
@@ -208,8 +211,8 @@ dbd_status txt_dir_sync(const char *dir, char *msg, size_t msglen)
         int e = errno;
         if (fd >= 0)
             close(fd);
-        return txt_fail(msg, msglen, DBD_INTERNAL,
-                        "cannot sync directory %s: %s", dir, strerror(e));
+        return dbd_failf(DBD_INTERNAL, msg, msglen,
+                         "cannot sync directory %s: %s", dir, strerror(e));
     }
     close(fd);
     return DBD_OK;
@@ -224,14 +227,14 @@ dbd_status txt_lock_take(const char *dir, const char *table, long timeout_ms,
 
     *fd = -1;
     if (path == NULL)
-        return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     int lfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (lfd < 0 && errno == EACCES) /* someone else's lock file */
         lfd = open(path, O_RDONLY | O_CLOEXEC);
     if (lfd < 0) {
         int e = errno;
-        st = txt_fail(msg, msglen, io_status(e), "cannot open lock file %s: %s",
-                      path, strerror(e));
+        st = dbd_failf(io_status(e), msg, msglen,
+                       "cannot open lock file %s: %s", path, strerror(e));
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &start);
@@ -242,17 +245,17 @@ dbd_status txt_lock_take(const char *dir, const char *table, long timeout_ms,
             continue;
         if (errno != EWOULDBLOCK) {
             int e = errno;
-            st = txt_fail(msg, msglen, DBD_INTERNAL, "cannot lock %s: %s",
-                          path, strerror(e));
+            st = dbd_failf(DBD_INTERNAL, msg, msglen, "cannot lock %s: %s",
+                           path, strerror(e));
             goto out;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
         long waited = (long)(now.tv_sec - start.tv_sec) * 1000 +
                       (now.tv_nsec - start.tv_nsec) / 1000000;
         if (waited >= timeout_ms) {
-            st = txt_fail(msg, msglen, DBD_BUSY,
-                          "table %s is locked by another writer (waited %ld "
-                          "ms for %s)", table, waited, path);
+            st = dbd_failf(DBD_BUSY, msg, msglen,
+                           "table %s is locked by another writer (waited %ld "
+                           "ms for %s)", table, waited, path);
             goto out;
         }
         struct timespec pause = {0, 1000000};

@@ -26,8 +26,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "buf.h"
 #include "status.h"
-#include "txt_util.h"
 
 typedef struct txt_file_id {
     dev_t dev;
@@ -45,7 +45,7 @@ int txt_file_stat(const char *path, txt_file_id *id);
  * retrying while the file changes under the read (someone writing it in
  * place).  0, or -1 with errno set (EAGAIN: it kept changing).
  */
-int txt_file_read(const char *path, txt_buf *out, txt_file_id *id);
+int txt_file_read(const char *path, dbd_buf *out, txt_file_id *id);
 
 /* A new table file written and flushed but not yet in place. */
 typedef struct txt_pending {

@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 
-#include "txt_util.h"
 #include "txt_value.h"
 
 typedef struct cond {
@@ -22,8 +21,8 @@ struct txt_filter {
 dbd_status txt_no_column(const char *table, const char *column, char *msg,
                          size_t msglen)
 {
-    return txt_fail(msg, msglen, DBD_NOTFOUND,
-                    "table '%s' has no column '%s'", table, column);
+    return dbd_failf(DBD_NOTFOUND, msg, msglen,
+                     "table '%s' has no column '%s'", table, column);
 }
 
 static dbd_status prepare(const txt_schema *s, const char *table,
@@ -43,8 +42,8 @@ static dbd_status prepare(const txt_schema *s, const char *table,
         return DBD_OK;
     case DBD_CMP_IN:
         if (dc->nlist == 0)
-            return txt_fail(msg, msglen, DBD_BAD,
-                            "column '%s': empty IN list", dc->column);
+            return dbd_failf(DBD_BAD, msg, msglen,
+                             "column '%s': empty IN list", dc->column);
         c->nvals = dc->nlist;
         break;
     case DBD_CMP_EQ:
@@ -57,17 +56,17 @@ static dbd_status prepare(const txt_schema *s, const char *table,
         c->nvals = 1;
         break;
     default:
-        return txt_fail(msg, msglen, DBD_BAD,
-                        "column '%s': unknown operator %d", dc->column,
-                        (int)dc->cmp);
+        return dbd_failf(DBD_BAD, msg, msglen,
+                         "column '%s': unknown operator %d", dc->column,
+                         (int)dc->cmp);
     }
     if (dc->cmp == DBD_CMP_BITAND && column->type != TXT_INT)
-        return txt_fail(msg, msglen, DBD_BAD,
-                        "column '%s' (%s): operator & needs an int column",
-                        column->name, txt_type_name(column->type));
+        return dbd_failf(DBD_BAD, msg, msglen,
+                         "column '%s' (%s): operator & needs an int column",
+                         column->name, txt_type_name(column->type));
     c->vals = calloc(c->nvals, sizeof *c->vals);
     if (c->vals == NULL)
-        return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     for (size_t i = 0; i < c->nvals; i++) {
         const dbd_value *v = dc->cmp == DBD_CMP_IN ? &dc->list[i] : &dc->value;
         dbd_status st = txt_value_key(column, v, &c->vals[i], msg, msglen);
@@ -76,9 +75,9 @@ static dbd_status prepare(const txt_schema *s, const char *table,
     }
     if (dc->cmp == DBD_CMP_BITAND && !c->vals[0].null &&
         c->vals[0].num != TXT_NUM_INT)
-        return txt_fail(msg, msglen, DBD_BAD,
-                        "column '%s': operator & needs an integer value",
-                        column->name);
+        return dbd_failf(DBD_BAD, msg, msglen,
+                         "column '%s': operator & needs an integer value",
+                         column->name);
     return DBD_OK;
 }
 
@@ -92,7 +91,7 @@ dbd_status txt_filter_new(const txt_schema *s, const char *table,
     *out = NULL;
     if (f == NULL ||
         (n > 0 && (f->conds = calloc(n, sizeof *f->conds)) == NULL)) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     f->schema = s;

@@ -9,11 +9,11 @@
 #ifndef TXT_FORMAT_H
 #define TXT_FORMAT_H
 
+#include "buf.h"
 #include "txt_row.h"
 #include "txt_schema.h"
-#include "txt_util.h"
 
 /* Appends the whole file to out.  0 or -1 (out of memory). */
-int txt_format_table(const txt_schema *s, const txt_rows *rows, txt_buf *out);
+int txt_format_table(const txt_schema *s, const txt_rows *rows, dbd_buf *out);
 
 #endif

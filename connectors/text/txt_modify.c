@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "txt_filter.h"
-#include "txt_util.h"
 #include "txt_value.h"
 
 /* The request's values converted for their columns. */
@@ -29,7 +28,7 @@ static dbd_status assigns_prepare(const txt_table *t, const dbd_op *op,
     a->col = calloc(a->n + 1, sizeof *a->col);
     a->val = calloc(a->n + 1, sizeof *a->val);
     if (a->col == NULL || a->val == NULL)
-        return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     for (size_t i = 0; i < a->n; i++) {
         long c = txt_schema_find(s, op->values[i].column);
         if (c < 0)
@@ -45,9 +44,9 @@ static dbd_status assigns_prepare(const txt_table *t, const dbd_op *op,
 
 static dbd_status not_null(const txt_column *col, char *msg, size_t msglen)
 {
-    return txt_fail(msg, msglen, DBD_CONSTRAINT,
-                    "column '%s' may not be NULL (it has no null attribute)",
-                    col->name);
+    return dbd_failf(DBD_CONSTRAINT, msg, msglen,
+                     "column '%s' may not be NULL (it has no null attribute)",
+                     col->name);
 }
 
 /* Builds the row an update of old with a makes. */
@@ -64,7 +63,7 @@ static dbd_status updated_row(const txt_schema *s, const txt_row *old,
     }
     *out = txt_row_new(s, cells);
     if (*out == NULL)
-        return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     return DBD_OK;
 }
 
@@ -77,7 +76,7 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
     dbd_status st = DBD_INTERNAL;
 
     if (given == NULL)
-        return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     memset(cells, 0, s->ncols * sizeof *cells);
     for (size_t i = 0; i < s->ncols; i++) {
         cells[i].null = s->cols[i].nullable;
@@ -99,10 +98,10 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
         if (given[i] || col->nullable || col->autoinc ||
             txt_type_is_text(col->type))
             continue;
-        st = txt_fail(msg, msglen, DBD_CONSTRAINT,
-                      "column '%s' (%s) needs a value: it has no null "
-                      "attribute and db_text has no defaults", col->name,
-                      txt_type_name(col->type));
+        st = dbd_failf(DBD_CONSTRAINT, msg, msglen,
+                       "column '%s' (%s) needs a value: it has no null "
+                       "attribute and db_text has no defaults", col->name,
+                       txt_type_name(col->type));
         goto out;
     }
     res->last_id = 0;
@@ -116,9 +115,9 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
                     max = c->u.i;
             }
             if (max == INT64_MAX) {
-                st = txt_fail(msg, msglen, DBD_CONSTRAINT,
-                              "auto column '%s' has no id left",
-                              s->cols[ac].name);
+                st = dbd_failf(DBD_CONSTRAINT, msg, msglen,
+                               "auto column '%s' has no id left",
+                               s->cols[ac].name);
                 goto out;
             }
             cells[ac].null = false;
@@ -128,16 +127,16 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
     }
     txt_row *row = txt_row_new(s, cells);
     if (row == NULL) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     if (txt_rows_copy(out, &t->rows) != 0) {
         txt_row_unref(&row);
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     if (txt_rows_push(out, row) != 0) { /* consumes row */
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     res->affected = 1;
@@ -172,7 +171,7 @@ static dbd_status rewrite_rows(const txt_table *t, const txt_filter *f,
                 return st;
         }
         if (txt_rows_push(out, keep) != 0)
-            return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+            return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     }
     res->changed = res->affected > 0;
     return DBD_OK;
@@ -185,14 +184,14 @@ static dbd_status replace_filter(const txt_table *t, const dbd_op *op,
     dbd_status st;
     dbd_cond *conds = calloc(op->nkeys + 1, sizeof *conds);
     if (conds == NULL)
-        return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     for (size_t k = 0; k < op->nkeys; k++) {
         size_t v = 0;
         while (v < op->nvalues && strcmp(op->values[v].column, op->keys[k]))
             v++;
         if (v == op->nvalues) {
-            st = txt_fail(msg, msglen, DBD_BAD,
-                          "replace key '%s' has no value", op->keys[k]);
+            st = dbd_failf(DBD_BAD, msg, msglen,
+                           "replace key '%s' has no value", op->keys[k]);
             goto out;
         }
         conds[k] = (dbd_cond){.column = op->keys[k], .cmp = DBD_CMP_EQ,
@@ -214,7 +213,7 @@ dbd_status txt_modify(const txt_table *t, const dbd_op *op, txt_rows *out,
 
     memset(res, 0, sizeof *res);
     if (cells == NULL) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     if (op->kind != DBD_OP_DELETE &&
@@ -234,7 +233,7 @@ dbd_status txt_modify(const txt_table *t, const dbd_op *op, txt_rows *out,
         break;
     case DBD_OP_REPLACE:
         if (op->nkeys == 0) {
-            st = txt_fail(msg, msglen, DBD_BAD, "replace needs key columns");
+            st = dbd_failf(DBD_BAD, msg, msglen, "replace needs key columns");
             break;
         }
         st = replace_filter(t, op, &f, msg, msglen);
@@ -246,8 +245,8 @@ dbd_status txt_modify(const txt_table *t, const dbd_op *op, txt_rows *out,
         }
         break;
     default:
-        st = txt_fail(msg, msglen, DBD_UNSUPPORTED,
-                      "operation %s is not a write", dbd_op_name(op->kind));
+        st = dbd_failf(DBD_UNSUPPORTED, msg, msglen,
+                       "operation %s is not a write", dbd_op_name(op->kind));
         break;
     }
 out:

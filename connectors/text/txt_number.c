@@ -97,13 +97,13 @@ bool txt_parse_double(const char *p, size_t n, double *out)
     return ok;
 }
 
-int txt_put_double(txt_buf *b, double d)
+int txt_put_double(dbd_buf *b, double d)
 {
     /* The exact decimal expansion of a double has at most 1074 fraction
      * digits, so the loop ends. */
     for (int prec = 2; prec <= 1100; prec++) {
         int n = snprintf(NULL, 0, "%.*f", prec, d);
-        if (n < 0 || txt_buf_reserve(b, (size_t)n) != 0)
+        if (n < 0 || dbd_buf_reserve(b, (size_t)n) != 0)
             return -1;
         snprintf(b->data + b->len, (size_t)n + 1, "%.*f", prec, d);
         if (strtod(b->data + b->len, NULL) == d || prec == 1100) {

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "txt_util.h"
+#include "buf.h"
 
 /* Largest seconds value whose microseconds fit in an int64. */
 #define TXT_TIME_MAX_SEC (INT64_MAX / 1000000)
@@ -29,7 +29,7 @@ bool txt_parse_double(const char *p, size_t n, double *out);
 bool txt_number_syntax(const char *p, size_t n);
 
 /* Appends d (finite) in the file notation.  0 or -1 (out of memory). */
-int txt_put_double(txt_buf *b, double d);
+int txt_put_double(dbd_buf *b, double d);
 /* The shortest "%g" text that reads back as d, for comparing doubles with
  * text columns. */
 #define TXT_DOUBLE_TEXT_MAX 32

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "txt_number.h"
-#include "txt_util.h"
 
 /* State for one file. */
 typedef struct parser {
@@ -19,7 +18,7 @@ typedef struct parser {
     const txt_schema *schema;
     txt_cell *cells;
     size_t *text_off; /* offset of each text cell's bytes in text */
-    txt_buf text;     /* unescaped bytes of the current row */
+    dbd_buf text;     /* unescaped bytes of the current row */
     char *msg;
     size_t msglen;
 } parser;
@@ -46,13 +45,13 @@ static dbd_status field_error(parser *ps, size_t col, const char *what,
     char tmp[48];
     const txt_column *c = &ps->schema->cols[col];
     if (p != NULL)
-        return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                        "%s line %zu: column '%s' (%s): %s: '%s'", ps->path,
-                        ps->line, c->name, txt_type_name(c->type), what,
-                        shown(p, n, tmp));
-    return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                    "%s line %zu: column '%s' (%s): %s", ps->path, ps->line,
-                    c->name, txt_type_name(c->type), what);
+        return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                         "%s line %zu: column '%s' (%s): %s: '%s'", ps->path,
+                         ps->line, c->name, txt_type_name(c->type), what,
+                         shown(p, n, tmp));
+    return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                     "%s line %zu: column '%s' (%s): %s", ps->path, ps->line,
+                     c->name, txt_type_name(c->type), what);
 }
 
 /* Counts the fields of the rest of the line from pos, for messages. */
@@ -101,9 +100,9 @@ static dbd_status read_text(parser *ps, size_t col)
         } else {
             ps->pos++;
         }
-        if (txt_buf_putc(&ps->text, ch) != 0)
-            return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                            "out of memory reading %s", ps->path);
+        if (dbd_buf_append_char(&ps->text, ch) != 0)
+            return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                             "out of memory reading %s", ps->path);
     }
     return DBD_OK;
 }
@@ -177,22 +176,22 @@ static dbd_status read_row(parser *ps, txt_rows *rows, txt_rows *autos)
     bool pending_auto = false;
     dbd_status st;
 
-    txt_buf_reset(&ps->text);
+    dbd_buf_reset(&ps->text);
     for (size_t col = 0; col < s->ncols; col++) {
         st = read_field(ps, col, &pending_auto);
         if (st != DBD_OK)
             return st;
         bool at_end = ps->pos >= ps->len || ps->data[ps->pos] == '\n';
         if (col + 1 < s->ncols && at_end)
-            return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                            "%s line %zu: %zu field%s, but the header "
-                            "declares %zu columns", ps->path, ps->line,
-                            col + 1, col == 0 ? "" : "s", s->ncols);
+            return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                             "%s line %zu: %zu field%s, but the header "
+                             "declares %zu columns", ps->path, ps->line,
+                             col + 1, col == 0 ? "" : "s", s->ncols);
         if (col + 1 == s->ncols && !at_end)
-            return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                            "%s line %zu: %zu fields, but the header "
-                            "declares %zu columns", ps->path, ps->line,
-                            s->ncols + count_rest(ps, ps->pos + 1), s->ncols);
+            return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                             "%s line %zu: %zu fields, but the header "
+                             "declares %zu columns", ps->path, ps->line,
+                             s->ncols + count_rest(ps, ps->pos + 1), s->ncols);
         if (!at_end)
             ps->pos++; /* the ':' */
     }
@@ -203,11 +202,11 @@ static dbd_status read_row(parser *ps, txt_rows *rows, txt_rows *autos)
 
     txt_row *r = txt_row_new(s, ps->cells);
     if (r == NULL || txt_rows_push(rows, r) != 0)
-        return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                        "out of memory reading %s", ps->path);
+        return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                         "out of memory reading %s", ps->path);
     if (pending_auto && txt_rows_push(autos, txt_row_ref(r)) != 0)
-        return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                        "out of memory reading %s", ps->path);
+        return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                         "out of memory reading %s", ps->path);
     return DBD_OK;
 }
 
@@ -224,9 +223,9 @@ static dbd_status fill_autos(parser *ps, txt_rows *rows, txt_rows *autos)
     }
     for (size_t i = 0; i < autos->n; i++) {
         if (max == INT64_MAX)
-            return txt_fail(ps->msg, ps->msglen, DBD_INTERNAL,
-                            "%s: no id left for an empty auto field",
-                            ps->path);
+            return dbd_failf(DBD_INTERNAL, ps->msg, ps->msglen,
+                             "%s: no id left for an empty auto field",
+                             ps->path);
         /* Still private to the parser (shared with rows only). */
         autos->v[i]->cells[col].u.i = ++max;
     }
@@ -245,33 +244,33 @@ dbd_status txt_parse_table(const char *data, size_t len, const char *path,
     txt_schema *s = NULL;
 
     txt_rows_init(&autos);
-    txt_buf_init(&ps.text);
+    dbd_buf_init(&ps.text);
     *schema = NULL;
 
     if (len == 0) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL,
-                      "%s: empty file (a table needs a header line)", path);
+        st = dbd_failf(DBD_INTERNAL, msg, msglen,
+                       "%s: empty file (a table needs a header line)", path);
         goto out;
     }
     const char *eol = memchr(data, '\n', len);
     size_t hlen = eol ? (size_t)(eol - data) : len;
     s = txt_schema_parse(data, hlen, err, sizeof err);
     if (s == NULL) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "%s line 1: %s", path, err);
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "%s line 1: %s", path, err);
         goto out;
     }
     ps.schema = s;
     /* Keeps text.data non-NULL, so cells can always point into it. */
-    if (txt_buf_reserve(&ps.text, 256) != 0) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory reading %s",
-                      path);
+    if (dbd_buf_reserve(&ps.text, 256) != 0) {
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory reading %s",
+                       path);
         goto out;
     }
     ps.cells = calloc(s->ncols, sizeof *ps.cells);
     ps.text_off = calloc(s->ncols, sizeof *ps.text_off);
     if (ps.cells == NULL || ps.text_off == NULL) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory reading %s",
-                      path);
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory reading %s",
+                       path);
         goto out;
     }
     ps.pos = eol ? hlen + 1 : len;
@@ -295,7 +294,7 @@ out:
         txt_rows_clear(rows);
     txt_rows_clear(&autos);
     txt_schema_unref(&s);
-    txt_buf_free(&ps.text);
+    dbd_buf_free(&ps.text);
     free(ps.cells);
     free(ps.text_off);
     return st;

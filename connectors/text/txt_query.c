@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "txt_filter.h"
-#include "txt_util.h"
 #include "txt_value.h"
 
 typedef struct hit {
@@ -69,7 +68,7 @@ dbd_status txt_query_run(const txt_table *t, const dbd_op *op,
 
     if (cols == NULL || names == NULL || types == NULL || vals == NULL ||
         (op->norder > 0 && keys == NULL) || (t->rows.n > 0 && hits == NULL)) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < ncols; i++) {
@@ -110,7 +109,7 @@ dbd_status txt_query_run(const txt_table *t, const dbd_op *op,
         last = first + (size_t)op->limit;
 
     if (sink->columns(sink->ctx, ncols, names, types) != 0) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "result delivery stopped");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "result delivery stopped");
         goto out;
     }
     for (size_t h = first; h < last; h++) {
@@ -118,8 +117,8 @@ dbd_status txt_query_run(const txt_table *t, const dbd_op *op,
             vals[i] = cell_value(&s->cols[cols[i]],
                                  &hits[h].row->cells[cols[i]]);
         if (sink->row(sink->ctx, vals) != 0) {
-            st = txt_fail(msg, msglen, DBD_INTERNAL,
-                          "result delivery stopped");
+            st = dbd_failf(DBD_INTERNAL, msg, msglen,
+                           "result delivery stopped");
             goto out;
         }
     }

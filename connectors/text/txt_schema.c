@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "txt_util.h"
+#include "status.h"
 
 typedef struct type_word {
     const char *word;
@@ -148,8 +148,8 @@ static int parse_decl(cursor *c, txt_column *col, bool have_auto, char *err,
 
     skip_spaces(c);
     if (c->p >= c->end || *c->p != '(') {
-        txt_msg(err, errlen, "column '%s': expected '(' but found %s",
-                 col->name, what_char(c, tmp));
+        dbd_errf(err, errlen, "column '%s': expected '(' but found %s",
+                  col->name, what_char(c, tmp));
         return -1;
     }
     c->p++;
@@ -165,15 +165,15 @@ static int parse_decl(cursor *c, txt_column *col, bool have_auto, char *err,
     }
     if (!found) {
         if (n == 0)
-            txt_msg(err, errlen, "column '%s': missing type", col->name);
+            dbd_errf(err, errlen, "column '%s': missing type", col->name);
         else if (word_is(w, n, "datetime"))
-            txt_fail(err, errlen, 0,
-                     "column '%s': unknown type 'datetime' (db_text calls "
-                     "it 'time': integer seconds)", col->name);
+            dbd_failf(0, err, errlen,
+                      "column '%s': unknown type 'datetime' (db_text calls "
+                      "it 'time': integer seconds)", col->name);
         else
-            txt_fail(err, errlen, 0,
-                     "column '%s': unknown type '%.*s' (want int, double, "
-                     "str, string, blob or time)", col->name, (int)n, w);
+            dbd_failf(0, err, errlen,
+                      "column '%s': unknown type '%.*s' (want int, double, "
+                      "str, string, blob or time)", col->name, (int)n, w);
         return -1;
     }
     skip_spaces(c);
@@ -185,33 +185,33 @@ static int parse_decl(cursor *c, txt_column *col, bool have_auto, char *err,
             col->nullable = true;
         } else if (word_is(w, n, "auto")) {
             if (col->type != TXT_INT) {
-                txt_fail(err, errlen, 0,
-                         "column '%s': attribute auto needs type int",
-                         col->name);
+                dbd_failf(0, err, errlen,
+                          "column '%s': attribute auto needs type int",
+                          col->name);
                 return -1;
             }
             if (have_auto) {
-                txt_fail(err, errlen, 0,
-                         "column '%s': only one column may be auto",
-                         col->name);
+                dbd_failf(0, err, errlen,
+                          "column '%s': only one column may be auto",
+                          col->name);
                 return -1;
             }
             col->autoinc = true;
         } else if (n == 0) {
-            txt_msg(err, errlen, "column '%s': missing attribute after ','",
-                     col->name);
+            dbd_errf(err, errlen, "column '%s': missing attribute after ','",
+                      col->name);
             return -1;
         } else {
-            txt_fail(err, errlen, 0,
-                     "column '%s': unknown attribute '%.*s' (want null or "
-                     "auto)", col->name, (int)n, w);
+            dbd_failf(0, err, errlen,
+                      "column '%s': unknown attribute '%.*s' (want null or "
+                      "auto)", col->name, (int)n, w);
             return -1;
         }
         skip_spaces(c);
     }
     if (c->p >= c->end || *c->p != ')') {
-        txt_msg(err, errlen, "column '%s': expected ')' but found %s",
-                 col->name, what_char(c, tmp));
+        dbd_errf(err, errlen, "column '%s': expected ')' but found %s",
+                  col->name, what_char(c, tmp));
         return -1;
     }
     c->p++;
@@ -246,9 +246,9 @@ txt_schema *txt_schema_parse(const char *line, size_t len, char *err,
             c.p++;
         size_t nlen = (size_t)(c.p - name);
         if (nlen == 0) {
-            txt_fail(err, errlen, 0,
-                     "header column %zu: expected a column name but found %s",
-                     s->ncols + 1, what_char(&c, tmp));
+            dbd_failf(0, err, errlen,
+                      "header column %zu: expected a column name but found %s",
+                      s->ncols + 1, what_char(&c, tmp));
             goto fail;
         }
         if (s->ncols == cap) {
@@ -267,8 +267,8 @@ txt_schema *txt_schema_parse(const char *line, size_t len, char *err,
         s->ncols++;
         for (size_t i = 0; i + 1 < s->ncols; i++) {
             if (strcmp(s->cols[i].name, col->name) == 0) {
-                txt_msg(err, errlen, "column '%s' is declared twice",
-                         col->name);
+                dbd_errf(err, errlen, "column '%s' is declared twice",
+                          col->name);
                 goto fail;
             }
         }
@@ -277,20 +277,20 @@ txt_schema *txt_schema_parse(const char *line, size_t len, char *err,
         if (col->autoinc)
             s->auto_col = (long)(s->ncols - 1);
         if (c.p < c.end && *c.p != ' ') {
-            txt_fail(err, errlen, 0,
-                     "column '%s': expected a space after ')' but found %s",
-                     col->name, what_char(&c, tmp));
+            dbd_failf(0, err, errlen,
+                      "column '%s': expected a space after ')' but found %s",
+                      col->name, what_char(&c, tmp));
             goto fail;
         }
     }
     if (s->ncols == 0) {
-        txt_msg(err, errlen, "the header line declares no column");
+        dbd_errf(err, errlen, "the header line declares no column");
         goto fail;
     }
     return s;
 
 oom:
-    txt_msg(err, errlen, "out of memory");
+    dbd_errf(err, errlen, "out of memory");
 fail:
     schema_free(s);
     return NULL;

@@ -11,7 +11,6 @@
 
 #include "txt_format.h"
 #include "txt_query.h"
-#include "txt_util.h"
 
 txt_store *txt_store_new(const char *dir, long lock_timeout_ms,
                          const dbd_host *host)
@@ -60,16 +59,16 @@ static dbd_status dir_check(const txt_store *s, char *msg, size_t msglen)
 {
     struct stat st;
     if (stat(s->dir, &st) != 0)
-        return txt_fail(msg, msglen, DBD_UNAVAILABLE,
-                        "directory %s is not accessible: %s", s->dir,
-                        strerror(errno));
+        return dbd_failf(DBD_UNAVAILABLE, msg, msglen,
+                         "directory %s is not accessible: %s", s->dir,
+                         strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return txt_fail(msg, msglen, DBD_UNAVAILABLE,
-                        "%s is no longer a directory", s->dir);
+        return dbd_failf(DBD_UNAVAILABLE, msg, msglen,
+                         "%s is no longer a directory", s->dir);
     if (access(s->dir, R_OK | X_OK) != 0)
-        return txt_fail(msg, msglen, DBD_UNAVAILABLE,
-                        "directory %s is not readable: %s", s->dir,
-                        strerror(errno));
+        return dbd_failf(DBD_UNAVAILABLE, msg, msglen,
+                         "directory %s is not readable: %s", s->dir,
+                         strerror(errno));
     return DBD_OK;
 }
 
@@ -123,7 +122,7 @@ dbd_status txt_store_table(txt_store *s, const char *name, txt_table **out,
     if (i < 0) {
         txt_table *t = txt_table_new(s->dir, name);
         if (t == NULL || txt_store_put(s, t) != 0)
-            return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+            return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         i = (long)s->ntables - 1;
     }
     txt_table *t = s->tables[i];
@@ -198,13 +197,13 @@ static dbd_status staged_write(txt_store *s, const dbd_op *op,
             size_t cap = s->capstaged ? s->capstaged * 2 : 4;
             txt_staged *v = realloc(s->staged, cap * sizeof *v);
             if (v == NULL)
-                return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+                return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
             s->staged = v;
             s->capstaged = cap;
         }
         txt_table *copy = txt_table_clone(t);
         if (copy == NULL)
-            return txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+            return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         sg = &s->staged[s->nstaged++];
         *sg = (txt_staged){copy, false};
     }
@@ -223,12 +222,12 @@ static dbd_status single_write(txt_store *s, const dbd_op *op,
 {
     txt_table *t = NULL;
     txt_rows rows;
-    txt_buf data;
+    dbd_buf data;
     txt_pending pend = {0};
     int lock = -1;
 
     txt_rows_init(&rows);
-    txt_buf_init(&data);
+    dbd_buf_init(&data);
     dbd_status st = txt_store_table(s, op->table, &t, msg, msglen);
     if (st != DBD_OK)
         goto out;
@@ -244,7 +243,7 @@ static dbd_status single_write(txt_store *s, const dbd_op *op,
     if (st != DBD_OK || !res->changed)
         goto out;
     if (txt_format_table(t->schema, &rows, &data) != 0) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     st = txt_file_prepare(s->dir, t->name, t->path, data.data, data.len,
@@ -261,7 +260,7 @@ out:
     txt_file_abandon(&pend);
     txt_lock_drop(&lock);
     txt_rows_clear(&rows);
-    txt_buf_free(&data);
+    dbd_buf_free(&data);
     return st;
 }
 

@@ -53,11 +53,11 @@ dbd_status txt_table_refresh(txt_table *t, bool *reloaded, char *msg,
 {
     dbd_status st = DBD_INTERNAL;
     txt_file_id now;
-    txt_buf data;
+    dbd_buf data;
     txt_rows rows;
     txt_schema *schema = NULL;
 
-    txt_buf_init(&data);
+    dbd_buf_init(&data);
     txt_rows_init(&rows);
     if (reloaded != NULL)
         *reloaded = false;
@@ -65,17 +65,17 @@ dbd_status txt_table_refresh(txt_table *t, bool *reloaded, char *msg,
         int e = errno;
         unload(t);
         if (e == ENOENT || e == ENOTDIR)
-            return txt_fail(msg, msglen, DBD_NOTFOUND,
-                            "no such table '%s' (no file %s)", t->name,
-                            t->path);
-        return txt_fail(msg, msglen, DBD_INTERNAL, "cannot stat %s: %s",
-                        t->path, strerror(e));
+            return dbd_failf(DBD_NOTFOUND, msg, msglen,
+                             "no such table '%s' (no file %s)", t->name,
+                             t->path);
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "cannot stat %s: %s",
+                         t->path, strerror(e));
     }
     if (t->schema != NULL && txt_file_id_equal(&now, &t->id))
         return DBD_OK;
     if (t->failed != DBD_OK && txt_file_id_equal(&now, &t->failed_id))
-        return txt_fail(msg, msglen, t->failed, "%s",
-                        t->failed_msg ? t->failed_msg : "unreadable table");
+        return dbd_failf(t->failed, msg, msglen, "%s",
+                         t->failed_msg ? t->failed_msg : "unreadable table");
 
     unload(t);
     forget_failure(t);
@@ -84,15 +84,15 @@ dbd_status txt_table_refresh(txt_table *t, bool *reloaded, char *msg,
     if (txt_file_read(t->path, &data, &now) != 0) {
         int e = errno;
         if (e == ENOENT)
-            st = txt_fail(msg, msglen, DBD_NOTFOUND,
-                          "no such table '%s' (no file %s)", t->name,
-                          t->path);
+            st = dbd_failf(DBD_NOTFOUND, msg, msglen,
+                           "no such table '%s' (no file %s)", t->name,
+                           t->path);
         else if (e == EAGAIN)
-            st = txt_fail(msg, msglen, DBD_INTERNAL,
-                          "%s kept changing while being read", t->path);
+            st = dbd_failf(DBD_INTERNAL, msg, msglen,
+                           "%s kept changing while being read", t->path);
         else
-            st = txt_fail(msg, msglen, DBD_INTERNAL, "cannot read %s: %s",
-                          t->path, strerror(e));
+            st = dbd_failf(DBD_INTERNAL, msg, msglen, "cannot read %s: %s",
+                           t->path, strerror(e));
         goto out;
     }
     st = txt_parse_table(data.data, data.len, t->path, &schema, &rows, msg,
@@ -111,7 +111,7 @@ out:
     }
     txt_schema_unref(&schema);
     txt_rows_clear(&rows);
-    txt_buf_free(&data);
+    dbd_buf_free(&data);
     return st;
 }
 

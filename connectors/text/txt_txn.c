@@ -8,12 +8,11 @@
 
 #include "txt_format.h"
 #include "txt_store_priv.h"
-#include "txt_util.h"
 
 dbd_status txt_store_begin(txt_store *s, char *msg, size_t msglen)
 {
     if (s->in_tx)
-        return txt_fail(msg, msglen, DBD_BAD, "a transaction is already open");
+        return dbd_failf(DBD_BAD, msg, msglen, "a transaction is already open");
     s->in_tx = true;
     return DBD_OK;
 }
@@ -49,9 +48,9 @@ static dbd_status lock_and_check(txt_store *s, txt_staged **v, size_t n,
         const txt_table *t = v[i]->table;
         if (txt_file_stat(t->path, &now) != 0 ||
             !txt_file_id_equal(&now, &t->id))
-            return txt_fail(msg, msglen, DBD_BUSY,
-                            "table '%s' changed on disk during the "
-                            "transaction; nothing was applied", t->name);
+            return dbd_failf(DBD_BUSY, msg, msglen,
+                             "table '%s' changed on disk during the "
+                             "transaction; nothing was applied", t->name);
     }
     return DBD_OK;
 }
@@ -61,20 +60,20 @@ static dbd_status write_all(txt_store *s, txt_staged **v, size_t n,
                             txt_pending *pend, char *msg, size_t msglen)
 {
     dbd_status st = DBD_OK;
-    txt_buf data;
+    dbd_buf data;
     if (n == 0)
         return DBD_OK; /* nothing changed: nothing to write or sync */
-    txt_buf_init(&data);
+    dbd_buf_init(&data);
     for (size_t i = 0; i < n && st == DBD_OK; i++) {
         const txt_table *t = v[i]->table;
-        txt_buf_reset(&data);
+        dbd_buf_reset(&data);
         if (txt_format_table(t->schema, &t->rows, &data) != 0)
-            st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+            st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         else
             st = txt_file_prepare(s->dir, t->name, t->path, data.data,
                                   data.len, &pend[i], msg, msglen);
     }
-    txt_buf_free(&data);
+    dbd_buf_free(&data);
     if (st != DBD_OK)
         return st;
 
@@ -96,7 +95,7 @@ static dbd_status write_all(txt_store *s, txt_staged **v, size_t n,
         v[i]->table = NULL;
         v[i]->dirty = false;
         if (txt_store_put(s, t) != 0)
-            st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+            st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     }
     if (st == DBD_OK)
         st = txt_dir_sync(s->dir, msg, msglen);
@@ -112,12 +111,12 @@ dbd_status txt_store_commit(txt_store *s, char *msg, size_t msglen)
     txt_pending *pend = NULL;
 
     if (!s->in_tx)
-        return txt_fail(msg, msglen, DBD_BAD, "commit without begin");
+        return dbd_failf(DBD_BAD, msg, msglen, "commit without begin");
     v = calloc(s->nstaged + 1, sizeof *v);
     locks = calloc(s->nstaged + 1, sizeof *locks);
     pend = calloc(s->nstaged + 1, sizeof *pend);
     if (v == NULL || locks == NULL || pend == NULL) {
-        st = txt_fail(msg, msglen, DBD_INTERNAL, "out of memory");
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < s->nstaged; i++)

@@ -7,13 +7,12 @@
 #include <string.h>
 
 #include "txt_number.h"
-#include "txt_util.h"
 
 static dbd_status bad(const txt_column *col, char *msg, size_t msglen,
                       const char *why)
 {
-    return txt_fail(msg, msglen, DBD_BAD, "column '%s' (%s): %s", col->name,
-                    txt_type_name(col->type), why);
+    return dbd_failf(DBD_BAD, msg, msglen, "column '%s' (%s): %s", col->name,
+                     txt_type_name(col->type), why);
 }
 
 /* A string value for messages: at most 40 bytes. */
@@ -104,10 +103,10 @@ static dbd_status number_key(const txt_column *col, const dbd_value *v,
     case DBD_TYPE_STRING:
         if (text_to_num(str_ptr(v), v->u.s.len, out))
             return DBD_OK;
-        return txt_fail(msg, msglen, DBD_BAD,
-                        "column '%s' (%s): '%.*s' is not a number", col->name,
-                        txt_type_name(col->type),
-                        shown_len(v), str_ptr(v));
+        return dbd_failf(DBD_BAD, msg, msglen,
+                         "column '%s' (%s): '%.*s' is not a number", col->name,
+                         txt_type_name(col->type),
+                         shown_len(v), str_ptr(v));
     case DBD_TYPE_DATETIME:
         if (col->type == TXT_INT) {
             usec_to_num(v->u.usec, out);
@@ -142,15 +141,15 @@ static dbd_status time_key(const txt_column *col, const dbd_value *v,
             out->num = TXT_NUM_INT;
             return DBD_OK;
         }
-        return txt_fail(msg, msglen, DBD_BAD,
-                        "column '%s' (time): '%.*s' is neither datetime text "
-                        "nor integer seconds", col->name,
-                        shown_len(v), str_ptr(v));
+        return dbd_failf(DBD_BAD, msg, msglen,
+                         "column '%s' (time): '%.*s' is neither datetime text "
+                         "nor integer seconds", col->name,
+                         shown_len(v), str_ptr(v));
     default:
-        return txt_fail(msg, msglen, DBD_BAD,
-                        "column '%s' (time): a %s value is not a time (give "
-                        "a datetime or integer seconds)", col->name,
-                        dbd_type_name(v->type));
+        return dbd_failf(DBD_BAD, msg, msglen,
+                         "column '%s' (time): a %s value is not a time (give "
+                         "a datetime or integer seconds)", col->name,
+                         dbd_type_name(v->type));
     }
 }
 
@@ -193,9 +192,9 @@ dbd_status txt_value_store(const txt_column *col, const dbd_value *v,
             double d = out->d;
             if (!(d >= -0x1p63 && d < 0x1p63 && d == trunc(d))) {
                 txt_double_text(d, num);
-                return txt_fail(msg, msglen, DBD_BAD,
-                                "column '%s' (int): %s is not an integer",
-                                col->name, num);
+                return dbd_failf(DBD_BAD, msg, msglen,
+                                 "column '%s' (int): %s is not an integer",
+                                 col->name, num);
             }
             out->num = TXT_NUM_INT;
             out->i = (int64_t)d;
@@ -211,9 +210,9 @@ dbd_status txt_value_store(const txt_column *col, const dbd_value *v,
             out->i = txt_usec_to_sec(usec);
         out->num = TXT_NUM_INT;
         if (out->i > TXT_TIME_MAX_SEC || out->i < -TXT_TIME_MAX_SEC)
-            return txt_fail(msg, msglen, DBD_BAD,
-                            "column '%s' (time): %" PRId64
-                            " seconds is out of range", col->name, out->i);
+            return dbd_failf(DBD_BAD, msg, msglen,
+                             "column '%s' (time): %" PRId64
+                             " seconds is out of range", col->name, out->i);
         break;
     }
     case TXT_DOUBLE:

@@ -1,56 +1,19 @@
 /*
- * codec_request.c - requests to and from MessagePack (PROTOCOL.md,
- * "Requests").  The encoder writes the keys in one fixed order so that the
- * bytes are reproducible; the decoder checks every field's type, names the
- * field in its messages, and ends with dbd_request_validate().
+ * codec_request_decode.c - requests from MessagePack (PROTOCOL.md,
+ * "Requests").  Every field's type is checked and named in the messages,
+ * and a decoded request ends with dbd_request_validate().
  */
 #include "codec.h"
+#include "codec_request_keys.h"
 #include "codec_value.h"
 #include "ident.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-/* The request keys, in the order the encoder writes them. */
-typedef enum req_key {
-    K_V, K_ID, K_OP, K_DS, K_TABLE, K_DEADLINE, K_TIMEOUT, K_COLUMNS,
-    K_WHERE, K_ORDER, K_LIMIT, K_OFFSET, K_VALUES, K_SET, K_KEYS, K_SQL,
-    K_PARAMS, K_ATOMIC, K_OPS, K_COUNT
-} req_key;
-
-static const char *const key_names[K_COUNT] = {
-    [K_V] = "v", [K_ID] = "id", [K_OP] = "op", [K_DS] = "ds",
-    [K_TABLE] = "table", [K_DEADLINE] = "deadline", [K_TIMEOUT] = "timeout",
-    [K_COLUMNS] = "columns", [K_WHERE] = "where", [K_ORDER] = "order",
-    [K_LIMIT] = "limit", [K_OFFSET] = "offset", [K_VALUES] = "values",
-    [K_SET] = "set", [K_KEYS] = "keys", [K_SQL] = "sql",
-    [K_PARAMS] = "params", [K_ATOMIC] = "atomic", [K_OPS] = "ops",
-};
-
-#define KB(k) (1u << (k))
 /* Keys every top-level request may carry. */
-#define KEYS_COMMON (KB(K_V) | KB(K_ID) | KB(K_OP) | KB(K_DEADLINE) | KB(K_TIMEOUT))
-
-/* The operation-specific keys each op uses (a batch's sub-ops likewise). */
-static const unsigned op_keys[DBD_OP_COUNT] = {
-    [DBD_OP_PING] = KB(K_DS),
-    [DBD_OP_QUERY] = KB(K_DS) | KB(K_TABLE) | KB(K_COLUMNS) | KB(K_WHERE) |
-                     KB(K_ORDER) | KB(K_LIMIT) | KB(K_OFFSET),
-    [DBD_OP_INSERT] = KB(K_DS) | KB(K_TABLE) | KB(K_VALUES),
-    [DBD_OP_UPDATE] = KB(K_DS) | KB(K_TABLE) | KB(K_SET) | KB(K_WHERE),
-    [DBD_OP_DELETE] = KB(K_DS) | KB(K_TABLE) | KB(K_WHERE),
-    [DBD_OP_REPLACE] = KB(K_DS) | KB(K_TABLE) | KB(K_VALUES) | KB(K_KEYS),
-    [DBD_OP_BATCH] = KB(K_DS) | KB(K_ATOMIC) | KB(K_OPS),
-    [DBD_OP_RAW] = KB(K_DS) | KB(K_SQL) | KB(K_PARAMS),
-    [DBD_OP_DATASOURCES] = 0,
-    [DBD_OP_STATS] = 0,
-    [DBD_OP_SWAP] = KB(K_DS),
-    [DBD_OP_RELOAD] = 0,
-    [DBD_OP_MIGRATE] = KB(K_DS),
-    [DBD_OP_AUDIT] = 0,
-};
+#define KEYS_COMMON (KB(K_V) | KB(K_ID) | KB(K_OP) | KB(K_DEADLINE) | \
+                     KB(K_TIMEOUT))
 
 /* Keys a sub-operation of a batch may not carry (they belong to the batch). */
 #define KEYS_TOP_ONLY (KB(K_V) | KB(K_ID) | KB(K_DS) | KB(K_DEADLINE) | \
@@ -69,192 +32,6 @@ static bool op_in_batch(dbd_op_kind k)
            k == DBD_OP_DELETE || k == DBD_OP_REPLACE || k == DBD_OP_RAW;
 }
 
-/* ======================================================================
- * Encoding
- * ====================================================================== */
-
-/* Whether key k is written for op (req is NULL for a batch's sub-op). */
-static bool key_present(const dbd_request *req, const dbd_op *op, req_key k)
-{
-    const bool top = req != NULL;
-
-    if (k == K_OP)
-        return true;
-    if (k == K_V || k == K_ID)
-        return top;
-    if (k == K_DEADLINE)
-        return top && req->deadline_usec != 0;
-    if (k == K_TIMEOUT)
-        return top && req->timeout_msec != 0;
-    if ((unsigned)op->kind >= DBD_OP_COUNT || !(op_keys[op->kind] & KB(k)))
-        return false;
-    switch (k) {
-    case K_DS: return top && req->datasource != NULL;
-    case K_TABLE: return op->table != NULL;
-    case K_COLUMNS: return op->ncolumns > 0;
-    case K_WHERE: return op->nwhere > 0;
-    case K_ORDER: return op->norder > 0;
-    case K_LIMIT: return op->limit >= 0;
-    case K_OFFSET: return op->offset > 0;
-    case K_VALUES: case K_SET: return op->nvalues > 0;
-    case K_KEYS: return op->nkeys > 0;
-    case K_SQL: return op->sql != NULL;
-    case K_PARAMS: return op->nparams > 0;
-    case K_ATOMIC: return !op->atomic; /* true is the default */
-    case K_OPS: return op->nops > 0;
-    default: return false;
-    }
-}
-
-static int pack_names(msgpack_packer *pk, const char *const *names, size_t n)
-{
-    if (msgpack_pack_array(pk, n) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (dbd_pack_cstr(pk, names[i]) != 0)
-            return -1;
-    return 0;
-}
-
-static int pack_values(msgpack_packer *pk, const dbd_value *v, size_t n)
-{
-    if (msgpack_pack_array(pk, n) != 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (dbd_pack_value(pk, &v[i]) != 0)
-            return -1;
-    return 0;
-}
-
-static int pack_cond(msgpack_packer *pk, const dbd_cond *c)
-{
-    const char *name = dbd_cmp_name(c->cmp);
-    const bool novalue = c->cmp == DBD_CMP_ISNULL || c->cmp == DBD_CMP_NOTNULL;
-
-    if (name == NULL || c->column == NULL)
-        return -1;
-    if (msgpack_pack_array(pk, novalue ? 2 : 3) != 0 ||
-        dbd_pack_cstr(pk, c->column) != 0 || dbd_pack_cstr(pk, name) != 0)
-        return -1;
-    if (novalue)
-        return 0;
-    if (c->cmp == DBD_CMP_IN)
-        return pack_values(pk, c->list, c->nlist);
-    return dbd_pack_value(pk, &c->value);
-}
-
-static int pack_op(msgpack_packer *pk, const dbd_request *req,
-                   const dbd_op *op);
-
-static int pack_key(msgpack_packer *pk, const dbd_request *req,
-                    const dbd_op *op, req_key k)
-{
-    if (dbd_pack_cstr(pk, key_names[k]) != 0)
-        return -1;
-    switch (k) {
-    case K_V:
-        return msgpack_pack_uint32(pk, req->version ? req->version
-                                                    : DBD_PROTOCOL_VERSION);
-    case K_ID:
-        return msgpack_pack_uint64(pk, req->id);
-    case K_OP: {
-        const char *name = dbd_op_name(op->kind);
-        return name ? dbd_pack_cstr(pk, name) : -1;
-    }
-    case K_DS:
-        return dbd_pack_cstr(pk, req->datasource);
-    case K_TABLE:
-        return dbd_pack_cstr(pk, op->table);
-    case K_DEADLINE:
-        return msgpack_pack_int64(pk, req->deadline_usec);
-    case K_TIMEOUT:
-        return msgpack_pack_int64(pk, req->timeout_msec);
-    case K_COLUMNS:
-        return pack_names(pk, op->columns, op->ncolumns);
-    case K_WHERE:
-        if (msgpack_pack_array(pk, op->nwhere) != 0)
-            return -1;
-        for (size_t i = 0; i < op->nwhere; i++)
-            if (pack_cond(pk, &op->where[i]) != 0)
-                return -1;
-        return 0;
-    case K_ORDER:
-        if (msgpack_pack_array(pk, op->norder) != 0)
-            return -1;
-        for (size_t i = 0; i < op->norder; i++)
-            if (msgpack_pack_array(pk, 2) != 0 ||
-                dbd_pack_cstr(pk, op->order[i].column) != 0 ||
-                dbd_pack_cstr(pk, op->order[i].desc ? "desc" : "asc") != 0)
-                return -1;
-        return 0;
-    case K_LIMIT:
-        return msgpack_pack_int64(pk, op->limit);
-    case K_OFFSET:
-        return msgpack_pack_int64(pk, op->offset);
-    case K_VALUES:
-    case K_SET:
-        if (msgpack_pack_map(pk, op->nvalues) != 0)
-            return -1;
-        for (size_t i = 0; i < op->nvalues; i++)
-            if (dbd_pack_cstr(pk, op->values[i].column) != 0 ||
-                dbd_pack_value(pk, &op->values[i].value) != 0)
-                return -1;
-        return 0;
-    case K_KEYS:
-        return pack_names(pk, op->keys, op->nkeys);
-    case K_SQL:
-        return dbd_pack_str(pk, op->sql, op->sql_len);
-    case K_PARAMS:
-        return pack_values(pk, op->params, op->nparams);
-    case K_ATOMIC:
-        return op->atomic ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
-    case K_OPS:
-        if (msgpack_pack_array(pk, op->nops) != 0)
-            return -1;
-        for (size_t i = 0; i < op->nops; i++)
-            if (pack_op(pk, NULL, &op->ops[i]) != 0)
-                return -1;
-        return 0;
-    case K_COUNT:
-        break;
-    }
-    return -1;
-}
-
-/* One request map (req != NULL) or one sub-operation map (req == NULL). */
-static int pack_op(msgpack_packer *pk, const dbd_request *req,
-                   const dbd_op *op)
-{
-    size_t n = 0;
-
-    for (int k = 0; k < K_COUNT; k++)
-        n += key_present(req, op, (req_key)k);
-    if (msgpack_pack_map(pk, n) != 0)
-        return -1;
-    for (int k = 0; k < K_COUNT; k++)
-        if (key_present(req, op, (req_key)k) &&
-            pack_key(pk, req, op, (req_key)k) != 0)
-            return -1;
-    return 0;
-}
-
-int dbd_request_encode(const dbd_request *req, dbd_buf *out)
-{
-    msgpack_packer pk;
-    const size_t start = out->len;
-
-    dbd_packer_init(&pk, out);
-    if (pack_op(&pk, req, &req->op) != 0) {
-        out->len = start;
-        return -1;
-    }
-    return 0;
-}
-
-/* ======================================================================
- * Decoding
- * ====================================================================== */
-
 typedef struct dec {
     dbd_request *req;
     char *err;
@@ -270,10 +47,8 @@ static int fail(dec *d, const char *path, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    int n = vsnprintf(msg, sizeof msg, fmt, ap);
+    dbd_verrf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        msg[0] = '\0';
     dbd_errf(d->err, d->errlen, "%s: %s", path, msg);
     d->st = DBD_BAD;
     return -1;
@@ -286,33 +61,21 @@ static int oom(dec *d)
     return -1;
 }
 
-/* snprintf for field paths; a path cut short only shortens a message. */
-__attribute__((format(printf, 3, 4)))
-static void pathf(char *out, size_t outlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    if (vsnprintf(out, outlen, fmt, ap) < 0)
-        out[0] = '\0';
-    va_end(ap);
-}
-
 /* The op map itself: "ops[2]" for prefix "ops[2].", "request" for "". */
 static void op_path(char *out, size_t outlen, const char *prefix)
 {
     const size_t n = strlen(prefix);
     if (n == 0)
-        pathf(out, outlen, "request");
+        dbd_errf(out, outlen, "request");
     else
-        pathf(out, outlen, "%.*s", (int)(n - 1), prefix);
+        dbd_errf(out, outlen, "%.*s", (int)(n - 1), prefix);
 }
 
 /* path = prefix + key, e.g. "ops[2]." + "where". */
 static void join(char *out, size_t outlen, const char *prefix,
                  const char *key)
 {
-    pathf(out, outlen, "%s%s", prefix, key);
+    dbd_errf(out, outlen, "%s%s", prefix, key);
 }
 
 static int want_type(dec *d, const char *path, const msgpack_object *o,
@@ -339,6 +102,17 @@ static int alloc_array(dec *d, size_t n, size_t size, void *out)
         return oom(d);
     memcpy(out, &p, sizeof p);
     return 0;
+}
+
+/* An array within the item limit, and a zeroed arena array of as many
+ * elements of size bytes for what it decodes to (see alloc_array()). */
+static int get_array(dec *d, const char *path, const msgpack_object *o,
+                     size_t size, void *out)
+{
+    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
+        want_count(d, path, o->via.array.size) != 0)
+        return -1;
+    return alloc_array(d, o->via.array.size, size, out);
 }
 
 /* A non-negative integer up to INT64_MAX. */
@@ -419,12 +193,10 @@ static int get_values(dec *d, const char *path, const msgpack_object *o,
 {
     char sub[192];
 
-    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
-        want_count(d, path, o->via.array.size) != 0 ||
-        alloc_array(d, o->via.array.size, sizeof **out, out) != 0)
+    if (get_array(d, path, o, sizeof **out, out) != 0)
         return -1;
     for (uint32_t i = 0; i < o->via.array.size; i++) {
-        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        dbd_errf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
         if (get_value(d, sub, &o->via.array.ptr[i], &(*out)[i]) != 0)
             return -1;
     }
@@ -437,12 +209,10 @@ static int get_names(dec *d, const char *path, const msgpack_object *o,
 {
     char sub[192];
 
-    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
-        want_count(d, path, o->via.array.size) != 0 ||
-        alloc_array(d, o->via.array.size, sizeof **out, out) != 0)
+    if (get_array(d, path, o, sizeof **out, out) != 0)
         return -1;
     for (uint32_t i = 0; i < o->via.array.size; i++) {
-        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        dbd_errf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
         if (get_ident(d, sub, &o->via.array.ptr[i], &(*out)[i]) != 0)
             return -1;
     }
@@ -505,12 +275,10 @@ static int get_where(dec *d, const char *path, const msgpack_object *o,
 {
     char sub[192];
 
-    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
-        want_count(d, path, o->via.array.size) != 0 ||
-        alloc_array(d, o->via.array.size, sizeof *op->where, &op->where) != 0)
+    if (get_array(d, path, o, sizeof *op->where, &op->where) != 0)
         return -1;
     for (uint32_t i = 0; i < o->via.array.size; i++) {
-        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        dbd_errf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
         if (get_cond(d, sub, &o->via.array.ptr[i], &op->where[i]) != 0)
             return -1;
     }
@@ -523,13 +291,11 @@ static int get_order(dec *d, const char *path, const msgpack_object *o,
 {
     char sub[192];
 
-    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
-        want_count(d, path, o->via.array.size) != 0 ||
-        alloc_array(d, o->via.array.size, sizeof *op->order, &op->order) != 0)
+    if (get_array(d, path, o, sizeof *op->order, &op->order) != 0)
         return -1;
     for (uint32_t i = 0; i < o->via.array.size; i++) {
         const msgpack_object *e = &o->via.array.ptr[i];
-        pathf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
+        dbd_errf(sub, sizeof sub, "%s[%" PRIu32 "]", path, i);
         if (want_type(d, sub, e, MSGPACK_OBJECT_ARRAY,
                       "an array [column, \"asc\"|\"desc\"]") != 0)
             return -1;
@@ -569,7 +335,7 @@ static int get_assigns(dec *d, const char *path, const msgpack_object *o,
         const msgpack_object_kv *kv = &o->via.map.ptr[i];
         if (get_ident(d, path, &kv->key, &op->values[i].column) != 0)
             return -1;
-        pathf(sub, sizeof sub, "%s.%s", path, op->values[i].column);
+        dbd_errf(sub, sizeof sub, "%s.%s", path, op->values[i].column);
         if (get_value(d, sub, &kv->val, &op->values[i].value) != 0)
             return -1;
     }
@@ -585,12 +351,10 @@ static int get_ops(dec *d, const char *path, const msgpack_object *o,
 {
     char sub[192];
 
-    if (want_type(d, path, o, MSGPACK_OBJECT_ARRAY, "an array") != 0 ||
-        want_count(d, path, o->via.array.size) != 0 ||
-        alloc_array(d, o->via.array.size, sizeof *op->ops, &op->ops) != 0)
+    if (get_array(d, path, o, sizeof *op->ops, &op->ops) != 0)
         return -1;
     for (uint32_t i = 0; i < o->via.array.size; i++) {
-        pathf(sub, sizeof sub, "%s[%" PRIu32 "].", path, i);
+        dbd_errf(sub, sizeof sub, "%s[%" PRIu32 "].", path, i);
         if (decode_op(d, &o->via.array.ptr[i], sub, &op->ops[i], false) != 0)
             return -1;
     }
