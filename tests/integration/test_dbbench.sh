@@ -10,8 +10,8 @@ dbbench=$DBD_BUILD/tools/dbbench/dbbench
 echo_bin=$DBD_BUILD/tools/bench/zmq-echo
 db=$DBD_TEST_DIR/db.sqlite
 out=$(mktemp -d -t test_dbbench.XXXXXX)
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
@@ -22,23 +22,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# check NAME GOT WANT
-check() {
-    n=$((n + 1))
-    if [ "$2" = "$3" ]; then
-        echo "ok $n - $1"
-    else
-        echo "not ok $n - $1"
-        echo "# got '$2', want '$3'"
-        failed=1
-    fi
-}
-
 # The number after "key": in a one-line JSON object.
 json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" "$2"; }
 positive() { awk -v x="$1" 'BEGIN { print (x + 0 > 0) ? "yes" : "no" }'; }
 
-echo "1..13"
 
 "$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --users 200 --prefill --duration 2 \
     --mix read=50,upsert=50 --clients 2 --inflight 8 --json \
@@ -85,4 +72,4 @@ check "zmq-echo reports the sizes it used" \
     "$(grep -o '"echo":{"request":120,"reply":200}' "$out/echo.json")" \
     '"echo":{"request":120,"reply":200}'
 
-exit "$failed"
+tap_end

@@ -9,8 +9,8 @@ if [ -z "${DBD_ENDPOINT:-}" ] || [ -z "${DBD_BUILD:-}" ]; then
     exit 0
 fi
 
-n=0
-failed=0
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 errf=$(mktemp)
 trap 'rm -f "$errf"' EXIT
 out=
@@ -35,17 +35,12 @@ run_in() {
     err=$(cat "$errf")
 }
 
+# result pass|fail NAME [DIAGNOSTIC LINE...]
 result() {
-    n=$((n + 1))
-    if [ "$1" = pass ]; then
-        echo "ok $n - $2"
-    else
-        echo "not ok $n - $2"
-        failed=$((failed + 1))
-    fi
+    local verdict=$1 name=$2
+    shift 2
+    if [ "$verdict" = pass ]; then ok "$name"; else not_ok "$name" "$@"; fi
 }
-
-diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # expect_rc WANT NAME
 expect_rc() {
@@ -120,11 +115,9 @@ expect_out '{"status":"OK","code":0,"message":"success"}' "ping sq --json"
 run datasources
 expect_rc 0 "datasources"
 health=$(printf '%s\n' "$out" | awk '$1 == "sq" { print $4 }')
-[ "$health" = up ] && result pass "datasources: sq up" ||
-    { result fail "datasources: sq up"; diag "got: $out"; }
+check "datasources: sq up" "$health" up
 health=$(printf '%s\n' "$out" | awk '$1 == "dead" { print $4 }')
-[ "$health" = down ] && result pass "datasources: dead down" ||
-    { result fail "datasources: dead down"; diag "got: $out"; }
+check "datasources: dead down" "$health" down
 expect_match '^\(5 rows\)$' "datasources: five"
 
 run stats
@@ -310,5 +303,4 @@ expect_match '^\(0 rows\)$' "cleaned up sq"
 run query tx t_types 'k>=ctl:' 'k<ctl;'
 expect_match '^\(0 rows\)$' "cleaned up tx"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

@@ -14,23 +14,8 @@ DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 SLOW_SQL='WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<5000000) SELECT count(*) FROM c'
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-    n=$((n + 1)); failed=$((failed + 1))
-    echo "not ok $n - $1"; shift
-    for line in "$@"; do echo "# $line"; done
-}
-# check NAME GOT WANT: equality of two strings
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got $2, want $3"; fi
-}
-# check_grep NAME FILE PATTERN: the file contains the (fixed) text
-check_grep() {
-    if grep -qF -- "$3" "$2"; then ok "$1"
-    else not_ok "$1" "got \"$(head -c 300 "$2" | tr '\n' ' ')\"" "want text containing \"$3\""; fi
-}
+# shellcheck source=tests/lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/dbd-lifecycle.XXXXXX") || exit 1
 PID=
@@ -248,5 +233,4 @@ else
 fi
 check_grep "... naming the directory" "$DIR/out" "directory $DIR/no-such-dir: does not exist"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_end

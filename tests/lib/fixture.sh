@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # fixture.sh - starts and stops the dbd the integration tests share.
 # Sourced by tests/run.  Needs DBD_BUILD (build dir) and DBD_SRC (source dir).
 # fixture_start exports DBD_TEST_DIR, DBD_ENDPOINT, DBD_PID; fixture_stop
@@ -66,8 +67,8 @@ fixture_start() {
     "$DBD_BUILD/dbd/dbd" -c "$dir/dbd.conf" > "$dir/dbd.log" 2>&1 &
     DBD_PID=$!
     export DBD_PID
-    local i
-    for i in $(seq 1 100); do
+
+    for _ in $(seq 1 100); do
         fixture_dbctl --timeout 500 ping > /dev/null 2>&1 && return 0
         kill -0 "$DBD_PID" 2>/dev/null || break
         sleep 0.1
@@ -80,10 +81,10 @@ fixture_start() {
 # Stops dbd with SIGTERM and waits for it; returns 0 when it exited with
 # status 0 and its log shows no sanitizer report.
 fixture_stop() {
-    local rc=0 i
+    local rc=0
     [ -n "${DBD_PID:-}" ] || return 0
     kill -TERM "$DBD_PID" 2>/dev/null
-    for i in $(seq 1 150); do
+    for _ in $(seq 1 150); do
         kill -0 "$DBD_PID" 2>/dev/null || break
         sleep 0.1
     done
