@@ -48,6 +48,7 @@ enum {
     DBD_CAP_LIMIT = 1u << 8,
     DBD_CAP_BITAND = 1u << 9,
     DBD_CAP_LAST_ID = 1u << 10,
+    DBD_CAP_UNIQUE = 1u << 11,      /* enforces unique keys: CONSTRAINT on a duplicate */
 };
 
 /* Log levels passed to host->log, as syslog's. */
