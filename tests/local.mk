@@ -12,3 +12,8 @@ include $(srcdir)/tests/unit/client.mk
 include $(srcdir)/tests/unit/dbd.mk
 include $(srcdir)/tests/unit/sqlite.mk
 include $(srcdir)/tests/unit/text.mk
+include $(srcdir)/tests/unit/mysql.mk
+include $(srcdir)/tests/unit/pgsql.mk
+include $(srcdir)/tests/unit/odbc.mk
+include $(srcdir)/tests/unit/ldap.mk
+include $(srcdir)/tests/unit/bdb.mk

@@ -1,0 +1,1 @@
+# the bdb connector (rules written with its sources)

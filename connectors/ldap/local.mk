@@ -1,0 +1,1 @@
+# the ldap connector (rules written with its sources)

@@ -1,0 +1,1 @@
+# the mysql connector (rules written with its sources)

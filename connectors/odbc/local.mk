@@ -1,0 +1,1 @@
+# the odbc connector (rules written with its sources)

@@ -1,0 +1,1 @@
+# the pgsql connector (rules written with its sources)
