@@ -1,7 +1,7 @@
 /*
  * admin.c - the admin operations the front end answers itself: ping
- * (without a datasource), datasources (one row each, with health) and
- * stats (name/value rows).
+ * (without a datasource), datasources (one row each, with health and
+ * capabilities) and stats (name/value rows).
  */
 #include "server_impl.h"
 
@@ -38,23 +38,54 @@ int dbd_admin_ping(dbd_server *srv, dbd_result *r)
     return 0;
 }
 
+/* Every capability name, comma-separated, fits in this. */
+#define CAPS_TEXT_MAX 128
+
+/* The connector's capability bits as lowercase names separated by commas,
+ * "" without a connector: clients (and the conformance suite) decide by
+ * them which cases a datasource can serve. */
+static void caps_text(const struct dbd_connector *c, char out[CAPS_TEXT_MAX])
+{
+    static const struct {
+        uint64_t bit;
+        const char *name;
+    } caps[] = {
+        {DBD_CAP_QUERY, "query"},       {DBD_CAP_INSERT, "insert"},
+        {DBD_CAP_UPDATE, "update"},     {DBD_CAP_DELETE, "delete"},
+        {DBD_CAP_REPLACE, "replace"},   {DBD_CAP_TRANSACTION, "transaction"},
+        {DBD_CAP_RAW, "raw"},           {DBD_CAP_ORDER, "order"},
+        {DBD_CAP_LIMIT, "limit"},       {DBD_CAP_BITAND, "bitand"},
+        {DBD_CAP_LAST_ID, "last_id"},   {DBD_CAP_UNIQUE, "unique"},
+    };
+    size_t n = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; c != NULL && i < sizeof caps / sizeof caps[0]; i++) {
+        if ((c->caps & caps[i].bit) == 0)
+            continue;
+        n += (size_t)snprintf(out + n, CAPS_TEXT_MAX - n, "%s%s",
+                              n > 0 ? "," : "", caps[i].name);
+    }
+}
+
 int dbd_admin_datasources(dbd_server *srv, dbd_result *r)
 {
     static const char *const names[] = {
         "name",     "scheme",   "url",    "health",     "pool", "queued",
-        "in_flight", "requests", "errors", "last_error", "open"};
+        "in_flight", "requests", "errors", "last_error", "open", "caps"};
     static const dbd_type types[] = {
         DBD_TYPE_STRING, DBD_TYPE_STRING, DBD_TYPE_STRING, DBD_TYPE_STRING,
         DBD_TYPE_INT,    DBD_TYPE_INT,    DBD_TYPE_INT,    DBD_TYPE_INT,
-        DBD_TYPE_INT,    DBD_TYPE_STRING, DBD_TYPE_INT};
+        DBD_TYPE_INT,    DBD_TYPE_STRING, DBD_TYPE_INT, DBD_TYPE_STRING};
 
-    if (dbd_result_set_columns(r, 11, names, types) != 0)
+    if (dbd_result_set_columns(r, 12, names, types) != 0)
         return -1;
     for (size_t i = 0; i < srv->nds; i++) {
         dbd_datasource *ds = srv->ds[i];
         dbd_counters *c = dbd_datasource_counters(ds);
         char last_error[512];
-        dbd_value row[11];
+        char caps[CAPS_TEXT_MAX];
+        dbd_value row[12];
 
         dbd_datasource_last_error(ds, last_error, sizeof last_error);
         row[0] = str_value(dbd_datasource_name(ds));
@@ -68,6 +99,8 @@ int dbd_admin_datasources(dbd_server *srv, dbd_result *r)
         row[8] = dbd_int((int64_t)dbd_counters_errors(c));
         row[9] = last_error[0] != '\0' ? str_value(last_error) : dbd_null();
         row[10] = dbd_int(dbd_datasource_open_connections(ds));
+        caps_text(dbd_datasource_connector(ds), caps);
+        row[11] = str_value(caps);
         if (dbd_result_add_row(r, row) != 0)
             return -1;
     }

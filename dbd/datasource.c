@@ -13,8 +13,6 @@
 #include <syslog.h>
 #include <time.h>
 
-#include <zmq.h>
-
 static void host_log(void *ctx, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -143,19 +141,8 @@ int dbd_datasource_start(dbd_datasource *ds)
     pthread_mutex_unlock(&ds->mu);
     for (unsigned i = 0; i < pool; i++) {
         dbd_worker *w = &ds->workers[i];
-        int linger = 0;
         w->ds = ds;
         w->index = i;
-        w->push = zmq_socket(env->zmq_ctx, ZMQ_PUSH);
-        if (w->push == NULL ||
-            zmq_setsockopt(w->push, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
-            zmq_connect(w->push, env->reply_endpoint) != 0) {
-            log_errx(env->log, "datasource %s: worker socket: %s",
-                     ds->cfg->name, zmq_strerror(zmq_errno()));
-            goto out;
-        }
-        /* The socket is created here and used only by the worker from now
-         * on; pthread_create() is the memory barrier ZeroMQ asks for. */
         if (pthread_create(&w->thread, NULL, dbd_worker_main, w) != 0) {
             log_errx(env->log, "datasource %s: cannot start worker %u",
                      ds->cfg->name, i);
@@ -186,8 +173,6 @@ void dbd_datasource_destroy(dbd_datasource **pds)
             dbd_worker *w = &ds->workers[i];
             if (w->started)
                 pthread_join(w->thread, NULL);
-            if (w->push != NULL)
-                zmq_close(w->push);
         }
         free(ds->workers);
     }

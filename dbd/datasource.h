@@ -22,12 +22,12 @@
 #include "job.h"
 #include "log.h"
 #include "registry.h"
+#include "replyq.h"
 #include "stats.h"
 
 /* What every datasource shares; owned by the server, outlives them all. */
 typedef struct dbd_ds_env {
-    void *zmq_ctx;
-    const char *reply_endpoint; /* the front end's inproc PULL socket */
+    dbd_replyq *replies;        /* to the front end */
     const dbd_log *log;
     dbd_counters *global;
     size_t chunk_bytes;

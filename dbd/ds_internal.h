@@ -16,7 +16,6 @@ typedef struct dbd_worker {
     unsigned index;
     pthread_t thread;
     bool started;
-    void *push;          /* inproc PUSH to the front end; used by the worker only */
     dbd_outlet outlet;
 } dbd_worker;
 

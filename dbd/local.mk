@@ -16,6 +16,7 @@ dbd_dbd_SOURCES = \
 	dbd/dispatch.c \
 	dbd/admin.c \
 	dbd/answer.c dbd/answer.h \
+	dbd/replyq.c dbd/replyq.h \
 	dbd/datasource.c dbd/datasource.h dbd/ds_internal.h \
 	dbd/worker.c \
 	dbd/exec.c dbd/exec.h \

@@ -13,11 +13,23 @@
  *    learns why; only beyond the cap does ZeroMQ cut the connection without
  *    a reply (it drops the peer on an oversize message), which bounds the
  *    memory a peer can make dbd allocate.
+ *
+ * The main loop polls the ROUTER sockets' ZMQ_FD descriptors itself, with
+ * the reply queue's (replyq.h) and the signal descriptor, instead of
+ * calling zmq_poll(): zmq_poll() asks every socket for ZMQ_EVENTS on each
+ * call, and each such question costs ZeroMQ two system calls (getpid() and
+ * a poll() of the socket's mailbox), a dozen per wake-up in all.  ZMQ_FD
+ * only says that something may have changed, so a socket is read until
+ * EAGAIN (which re-arms its descriptor) whenever its descriptor fired, it
+ * was left with messages (batch limit), or anything was sent on it (a send
+ * may take the notice of a request that arrived meanwhile): unread[] marks
+ * these, and the loop does not sleep while one is marked.
  */
 #include "server_impl.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +42,6 @@
 #include "sigfd.h"
 
 #define MAX_BATCH_IN 256    /* requests read per socket per loop turn */
-#define MAX_BATCH_OUT 1024  /* replies forwarded per loop turn */
 #define SWEEP_US 10000      /* queued-deadline check interval */
 #define ROUTER_LINGER_MS 1000
 
@@ -42,6 +53,7 @@ static int router_send(void *ctx, uint32_t sock, const void *ident,
     if (sock >= srv->nrouters)
         return -1;
     r = srv->routers[sock];
+    srv->unread[sock] = true;
     if (zmq_send(r, ident, ident_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
         zmq_send(r, body, len, ZMQ_DONTWAIT) < 0)
         return -1;
@@ -87,7 +99,6 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
                            int sigfd, char *err, size_t errlen)
 {
     dbd_server *srv = calloc(1, sizeof *srv);
-    int zero = 0;
 
     if (srv == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -107,16 +118,15 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
                  zmq_strerror(zmq_errno()));
         goto fail;
     }
-    srv->pull = zmq_socket(srv->zctx, ZMQ_PULL);
-    if (srv->pull == NULL ||
-        zmq_setsockopt(srv->pull, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
-        zmq_bind(srv->pull, DBD_REPLY_ENDPOINT) != 0) {
-        snprintf(err, errlen, "cannot create the reply socket: %s",
-                 zmq_strerror(zmq_errno()));
+    srv->replies = dbd_replyq_new();
+    if (srv->replies == NULL) {
+        snprintf(err, errlen, "cannot create the reply queue: %s",
+                 strerror(errno));
         goto fail;
     }
     srv->routers = calloc(cfg->nendpoints, sizeof *srv->routers);
-    if (srv->routers == NULL) {
+    srv->unread = calloc(cfg->nendpoints, sizeof *srv->unread);
+    if (srv->routers == NULL || srv->unread == NULL) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
@@ -127,8 +137,7 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
         srv->nrouters++;
     }
     srv->env = (dbd_ds_env){
-        .zmq_ctx = srv->zctx,
-        .reply_endpoint = DBD_REPLY_ENDPOINT,
+        .replies = srv->replies,
         .log = log,
         .global = &srv->counters,
         .chunk_bytes = cfg->chunk_bytes,
@@ -248,45 +257,60 @@ static void handle_signals(dbd_server *srv)
         log_warn(srv->log, "reading signals");
 }
 
-/* Worker messages: [sock][ident][body], or one empty frame at exit. */
-static void forward_replies(dbd_server *srv)
+/* ZeroMQ is done with a reply body (any thread). */
+static void free_reply(void *data, void *hint)
 {
-    for (int n = 0; n < MAX_BATCH_OUT; n++) {
-        zmq_msg_t head, ident, body;
-        uint32_t sock = UINT32_MAX;
+    (void)data;
+    dbd_reply_msg_free(hint);
+}
 
-        zmq_msg_init(&head);
-        if (zmq_msg_recv(&head, srv->pull, ZMQ_DONTWAIT) < 0) {
-            zmq_msg_close(&head);
-            return;
-        }
-        if (!zmq_msg_more(&head)) {
-            zmq_msg_close(&head);
-            srv->workers_live--;
-            continue;
-        }
-        if (zmq_msg_size(&head) == sizeof sock)
-            memcpy(&sock, zmq_msg_data(&head), sizeof sock);
-        zmq_msg_close(&head);
-        zmq_msg_init(&ident);
-        zmq_msg_init(&body);
-        /* The rest of a multipart message has arrived with its first
-         * frame, so these do not wait. */
-        if (zmq_msg_recv(&ident, srv->pull, 0) < 0 ||
-            zmq_msg_recv(&body, srv->pull, 0) < 0 || sock >= srv->nrouters) {
-            log_errx(srv->log, "malformed message from a worker");
-        } else if (zmq_msg_send(&ident, srv->routers[sock],
-                                ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-                   zmq_msg_send(&body, srv->routers[sock], ZMQ_DONTWAIT) < 0) {
-            log_debug(srv->log, "reply not sent: %s",
-                      zmq_strerror(zmq_errno()));
-        }
-        zmq_msg_close(&ident);
+/* Sends one reply from a worker on its ROUTER socket; the body goes
+ * without a copy, ZeroMQ frees the message once sent. */
+static void send_reply(dbd_server *srv, dbd_reply_msg *m)
+{
+    void *r = srv->routers[m->sock];
+    zmq_msg_t body;
+
+    srv->unread[m->sock] = true;
+    if (zmq_send(r, m->data, m->ident_len, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) {
+        log_debug(srv->log, "reply not sent: %s", zmq_strerror(zmq_errno()));
+        dbd_reply_msg_free(m);
+        return;
+    }
+    if (zmq_msg_init_data(&body, m->body, m->len, free_reply, m) != 0) {
+        /* The identity went out alone: ZeroMQ drops an incomplete message. */
+        log_errx(srv->log, "reply not sent: %s", zmq_strerror(zmq_errno()));
+        dbd_reply_msg_free(m);
+        return;
+    }
+    if (zmq_msg_send(&body, r, ZMQ_DONTWAIT) < 0) {
+        log_debug(srv->log, "reply not sent: %s", zmq_strerror(zmq_errno()));
         zmq_msg_close(&body);
     }
 }
 
-static void receive_requests(dbd_server *srv, uint32_t sock)
+/* Everything the workers queued: replies go out on their ROUTER socket,
+ * exits are counted. */
+static void forward_replies(dbd_server *srv)
+{
+    size_t exits = 0;
+    dbd_reply_msg *m = dbd_replyq_take(srv->replies, &exits);
+
+    srv->workers_live -= exits;
+    while (m != NULL) {
+        dbd_reply_msg *next = m->next;
+        if (m->sock < srv->nrouters) {
+            send_reply(srv, m);
+        } else {
+            log_errx(srv->log, "reply for unknown socket %" PRIu32, m->sock);
+            dbd_reply_msg_free(m);
+        }
+        m = next;
+    }
+}
+
+/* Reads requests from ROUTER socket sock; true when it is empty. */
+static bool receive_requests(dbd_server *srv, uint32_t sock)
 {
     void *r = srv->routers[sock];
     for (int n = 0; n < MAX_BATCH_IN; n++) {
@@ -297,7 +321,7 @@ static void receive_requests(dbd_server *srv, uint32_t sock)
         zmq_msg_init(&ident);
         if (zmq_msg_recv(&ident, r, ZMQ_DONTWAIT) < 0) {
             zmq_msg_close(&ident);
-            return;
+            return true;
         }
         zmq_msg_init(&body);
         if (zmq_msg_more(&ident)) {
@@ -321,9 +345,10 @@ static void receive_requests(dbd_server *srv, uint32_t sock)
         zmq_msg_close(&body);
         zmq_msg_close(&ident);
     }
+    return false;
 }
 
-static long poll_timeout(const dbd_server *srv)
+static int poll_timeout(const dbd_server *srv)
 {
     if (srv->stop_issued)
         return 1000; /* waiting for workers; their exit message wakes us */
@@ -334,25 +359,46 @@ static long poll_timeout(const dbd_server *srv)
     return -1;
 }
 
+/* pfd[i].fd = the ZMQ_FD of socket s; 0 or -1 (logged). */
+static int socket_fd(dbd_server *srv, void *s, struct pollfd *pfd)
+{
+    int fd = -1;
+    size_t len = sizeof fd;
+
+    if (zmq_getsockopt(s, ZMQ_FD, &fd, &len) != 0) {
+        log_errx(srv->log, "cannot get a socket's descriptor: %s",
+                 zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    pfd->fd = fd;
+    pfd->events = POLLIN;
+    return 0;
+}
+
+/* The loop (see the top of this file); pfd holds the signal descriptor,
+ * the reply queue's, then the ROUTER sockets'. */
 int dbd_server_run(dbd_server *srv)
 {
     size_t nitems = srv->nrouters + 2;
-    zmq_pollitem_t *items = calloc(nitems, sizeof *items);
+    struct pollfd *pfd = calloc(nitems, sizeof *pfd);
     int rc = -1;
 
-    if (items == NULL) {
+    if (pfd == NULL) {
         log_errx(srv->log, "out of memory");
-        return -1;
+        goto out;
     }
-    items[0].fd = srv->sigfd;
-    items[0].events = ZMQ_POLLIN;
-    items[1].socket = srv->pull;
-    items[1].events = ZMQ_POLLIN;
-    for (size_t i = 0; i < srv->nrouters; i++) {
-        items[2 + i].socket = srv->routers[i];
-        items[2 + i].events = ZMQ_POLLIN;
-    }
+    pfd[0].fd = srv->sigfd;
+    pfd[0].events = POLLIN;
+    pfd[1].fd = dbd_replyq_fd(srv->replies);
+    pfd[1].events = POLLIN;
+    for (size_t i = 0; i < srv->nrouters; i++)
+        if (socket_fd(srv, srv->routers[i], &pfd[2 + i]) != 0)
+            goto out;
+    /* Messages may have come before the first poll. */
+    for (size_t i = 0; i < srv->nrouters; i++)
+        srv->unread[i] = true;
     for (;;) {
+        bool busy = false;
         int64_t now = now_mono_us();
         if (srv->shutting_down && !srv->stop_issued) {
             /* queued first: a worker bumps in_flight before queued drops */
@@ -363,25 +409,27 @@ int dbd_server_run(dbd_server *srv)
         }
         if (srv->stop_issued && srv->workers_live == 0)
             break;
-        if (zmq_poll(items, (int)nitems, poll_timeout(srv)) < 0) {
-            if (zmq_errno() == EINTR)
+        for (size_t i = 0; i < srv->nrouters; i++)
+            busy = busy || srv->unread[i];
+        if (poll(pfd, nitems, busy ? 0 : poll_timeout(srv)) < 0) {
+            if (errno == EINTR)
                 continue;
-            log_errx(srv->log, "poll: %s", zmq_strerror(zmq_errno()));
+            log_err(srv->log, "poll");
             goto out;
         }
-        if (items[0].revents & ZMQ_POLLIN)
+        if (pfd[0].revents & POLLIN)
             handle_signals(srv);
-        if (items[1].revents & ZMQ_POLLIN)
+        if (pfd[1].revents & POLLIN)
             forward_replies(srv);
         for (size_t i = 0; i < srv->nrouters; i++)
-            if (items[2 + i].revents & ZMQ_POLLIN)
-                receive_requests(srv, (uint32_t)i);
+            if ((pfd[2 + i].revents & POLLIN) || srv->unread[i])
+                srv->unread[i] = !receive_requests(srv, (uint32_t)i);
         sweep_expired(srv, now_mono_us());
     }
     log_notice(srv->log, "all requests answered; stopping");
     rc = 0;
 out:
-    free(items);
+    free(pfd);
     return rc;
 }
 
@@ -396,11 +444,12 @@ void dbd_server_destroy(dbd_server **psrv)
     for (size_t i = 0; i < srv->nds; i++)
         dbd_datasource_destroy(&srv->ds[i]);
     free(srv->ds);
-    if (srv->pull != NULL)
-        zmq_close(srv->pull);
+    /* The workers are joined: nobody pushes any more. */
+    dbd_replyq_destroy(&srv->replies);
     for (size_t i = 0; i < srv->nrouters; i++)
         zmq_close(srv->routers[i]);
     free(srv->routers);
+    free(srv->unread);
     if (srv->zctx != NULL) {
         while (zmq_ctx_term(srv->zctx) != 0 && zmq_errno() == EINTR)
             ;

@@ -16,16 +16,15 @@
 #include "server.h"
 #include "stats.h"
 
-#define DBD_REPLY_ENDPOINT "inproc://dbd-replies"
-
 struct dbd_server {
     const dbd_config *cfg;
     const dbd_log *log;
     int sigfd;
     void *zctx;
     void **routers;        /* one per endpoint, same order as cfg */
+    bool *unread;          /* per ROUTER: read it to EAGAIN before sleeping */
     size_t nrouters;
-    void *pull;            /* replies from the workers */
+    dbd_replyq *replies;   /* replies from the workers */
     dbd_registry *reg;
     dbd_datasource **ds;
     size_t nds;

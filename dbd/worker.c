@@ -2,7 +2,7 @@
  * worker.c - a worker thread of a datasource: keeps one connection open
  * (reopening it with exponential backoff and jitter when it cannot be
  * opened or breaks), takes jobs from the queue while connected and runs
- * them.  Replies go to the front end over the worker's own PUSH socket.
+ * them.  Replies go to the front end through its reply queue (replyq.h).
  * When the datasource goes down (no connection and no attempt pending),
  * the worker that noticed answers every queued job UNAVAILABLE, since the
  * front end queues nothing more while the datasource is down.
@@ -12,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <zmq.h>
 
 #include "clock.h"
 #include "exec.h"
@@ -31,16 +29,11 @@ typedef struct worker_state {
     char logged_error[512]; /* the last open error logged at warning level */
 } worker_state;
 
-/* Frames to the front end: [socket index][client identity][body]. */
+/* Replies go to the front end's queue; ctx is the queue. */
 static int worker_send(void *ctx, uint32_t sock, const void *ident,
                        size_t ident_len, const void *body, size_t len)
 {
-    void *push = ctx;
-    if (zmq_send(push, &sock, sizeof sock, ZMQ_SNDMORE) < 0 ||
-        zmq_send(push, ident, ident_len, ZMQ_SNDMORE) < 0 ||
-        zmq_send(push, body, len, 0) < 0)
-        return -1;
-    return 0;
+    return dbd_replyq_push(ctx, sock, ident, ident_len, body, len);
 }
 
 /* Schedules the next open attempt: backoff/2 plus up to backoff/2 of
@@ -195,7 +188,7 @@ void *dbd_worker_main(void *arg)
     };
 
     w->outlet.send = worker_send;
-    w->outlet.ctx = w->push;
+    w->outlet.ctx = ds->env->replies;
     pthread_mutex_lock(&ds->mu);
     for (;;) {
         dbd_job *job;
@@ -245,9 +238,7 @@ void *dbd_worker_main(void *arg)
     pthread_mutex_unlock(&ds->mu);
     if (s.conn != NULL)
         ds->conn->close(s.conn);
-    /* The last message of this worker: the front end counts these. */
-    if (zmq_send(w->push, "", 0, 0) < 0)
-        log_errx(ds->env->log, "[%s] worker %u: cannot report exit: %s",
-                 ds->cfg->name, w->index, zmq_strerror(zmq_errno()));
+    /* The last word of this worker: the front end counts these. */
+    dbd_replyq_exit(ds->env->replies);
     return NULL;
 }

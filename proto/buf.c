@@ -59,7 +59,7 @@ fail:
     return -1;
 }
 
-int dbd_buf_append(dbd_buf *b, const void *data, size_t len)
+int dbd_buf_append_slow(dbd_buf *b, const void *data, size_t len)
 {
     if (b->failed)
         return -1;

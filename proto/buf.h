@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct dbd_buf {
     char *data;  /* NULL until the first allocation */
@@ -38,7 +39,19 @@ void dbd_buf_truncate(dbd_buf *b, size_t len);
 int dbd_buf_reserve(dbd_buf *b, size_t extra);
 
 /* Appends return 0, or -1 on allocation failure (b unchanged, failed set). */
-int dbd_buf_append(dbd_buf *b, const void *data, size_t len);
+int dbd_buf_append_slow(dbd_buf *b, const void *data, size_t len);
+/* Inline when the bytes fit: the codec and the SQL builder append many
+ * small pieces, and a call per piece showed in profiles. */
+static inline int dbd_buf_append(dbd_buf *b, const void *data, size_t len)
+{
+    if (!b->failed && len > 0 && len < b->cap - b->len) {
+        memcpy(b->data + b->len, data, len);
+        b->len += len;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return dbd_buf_append_slow(b, data, len);
+}
 /* A NUL-terminated string, without its NUL. */
 int dbd_buf_append_str(dbd_buf *b, const char *s);
 int dbd_buf_append_char(dbd_buf *b, char c);

@@ -111,9 +111,11 @@ static int submit(dbd_client *c, dbd_request *req, int timeout_ms,
     }
     if (timeout_ms < 0)
         timeout_ms = c->timeout_ms;
-    r = calloc(1, sizeof *r);
+    /* malloc(): calloc() would skip glibc's per-thread cache */
+    r = malloc(sizeof *r);
     if (r == NULL)
         goto nomem;
+    *r = (client_req){0};
     dbd_buf_init(&r->wire);
     r->res = dbd_result_new();
     if (r->res == NULL)
@@ -132,7 +134,6 @@ static int submit(dbd_client *c, dbd_request *req, int timeout_ms,
         goto nomem;
     c->last_id = r->id;
     req_list_push(&c->outbox, r);
-    client_conn_events(c);
     client_flush(c);
     *out = r;
     r = NULL;

@@ -178,8 +178,15 @@ void client_conn_events(dbd_client *c)
 {
     unsigned event;
 
+    c->events_due = dbd_now_usec() + CLIENT_EVENTS_US;
     while (read_event(c, &event))
         conn_event(c, event);
     if (c->state == CONN_DOWN && c->outbox.n > 0)
         client_fail_outbox(c);
+}
+
+void client_conn_events_due(dbd_client *c, int64_t now)
+{
+    if (c->outbox.n > 0 || now >= c->events_due)
+        client_conn_events(c);
 }

@@ -58,11 +58,19 @@ void client_fail_outbox(dbd_client *c)
 void client_flush(dbd_client *c)
 {
     client_req *r;
+    bool events_read = false;
 
     while ((r = c->outbox.head) != NULL) {
         if (zmq_send(c->sock, r->wire.data, r->wire.len, ZMQ_DONTWAIT) < 0) {
             if (errno == EINTR)
                 continue;
+            if (errno == EAGAIN && !events_read) {
+                /* The state may be stale: read the events (which fail the
+                 * outbox when the connection is down), then try again. */
+                events_read = true;
+                client_conn_events(c);
+                continue;
+            }
             if (errno == EAGAIN && c->state != CONN_DOWN)
                 return; /* connecting, or the queue is full: retry later */
             if (errno != EAGAIN)
@@ -86,6 +94,7 @@ static void handle_reply(dbd_client *c, const void *data, size_t len)
     char err[256] = "";
     client_req *r;
 
+    c->stats.chunks++;
     if (!dbd_reply_peek_id(data, len, &id)) {
         c->stats.malformed++;
         return;
@@ -187,7 +196,7 @@ void client_expire(dbd_client *c, int64_t now)
 
 int client_pump(dbd_client *c)
 {
-    client_conn_events(c);
+    client_conn_events_due(c, dbd_now_usec());
     client_flush(c);
     /* Receiving last: when it reports EAGAIN, ZMQ_FD is armed again. */
     if (client_receive(c) != 0)

@@ -17,6 +17,10 @@
  * attempt is noticed without waiting for the whole deadline. */
 #define CLIENT_RETRY_MS 10
 #define CLIENT_DEFAULT_MAX_REPLY ((size_t)64 << 20)
+/* Connection events matter to requests that wait in the outbox; while none
+ * waits they are read at least this often, which keeps the monitor pipe
+ * short without a receive call on it for every request. */
+#define CLIENT_EVENTS_US 100000
 
 /* One request between send and collect. */
 typedef struct client_req {
@@ -96,6 +100,7 @@ struct dbd_client {
     char *endpoint;
     conn_state state;
     char down_reason[96];
+    int64_t events_due; /* when connection events are read at the latest */
     int timeout_ms;
     size_t max_reply;
     uint64_t last_id;
@@ -110,6 +115,9 @@ int client_conn_open(dbd_client *c, char *err, size_t errlen);
 void client_conn_close(dbd_client *c);
 /* Reads pending connection events; fails waiting requests when down. */
 void client_conn_events(dbd_client *c);
+/* client_conn_events() when requests wait in the outbox or the events are
+ * due (at now, usec since the epoch). */
+void client_conn_events_due(dbd_client *c, int64_t now);
 
 /* client_io.c: moving requests and replies. */
 /* Completes r (already out of the table and the outbox) with an error. */
@@ -118,7 +126,8 @@ void client_fail(dbd_client *c, client_req *r, dbd_status st,
 /* Fails every request of the outbox as UNAVAILABLE. */
 void client_fail_outbox(dbd_client *c);
 /* Hands the outbox to the socket as far as it takes it; fails its requests
- * as UNAVAILABLE when the connection is down or the socket broken. */
+ * as UNAVAILABLE when the connection is down or the socket broken.  When
+ * the socket refuses, connection events are read before deciding. */
 void client_flush(dbd_client *c);
 /* Receives every reply waiting on the socket.  0, or -1 on a socket error. */
 int client_receive(dbd_client *c);

@@ -155,8 +155,10 @@ typedef struct reply_fields {
     const msgpack_object *results;
 } reply_fields;
 
+/* path and key name the field: "results[2]." and "affected". */
 static int get_int64(const msgpack_object *o, const char *path,
-                     int64_t *out, char *err, size_t errlen)
+                     const msgpack_object *key, int64_t *out, char *err,
+                     size_t errlen)
 {
     if (o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER) {
         *out = o->via.i64;
@@ -167,8 +169,8 @@ static int get_int64(const msgpack_object *o, const char *path,
         *out = (int64_t)o->via.u64;
         return 0;
     }
-    dbd_errf(err, errlen, "%s: expected an int64, got %s", path,
-             dbd_mp_type_name(o));
+    dbd_errf(err, errlen, "%s%.*s: expected an int64, got %s", path,
+             (int)key->via.str.size, key->via.str.ptr, dbd_mp_type_name(o));
     return -1;
 }
 
@@ -241,7 +243,6 @@ static int parse_reply(const msgpack_object *m, const char *path, bool sub,
                        size_t errlen)
 {
     bool has_st = false;
-    char key[192];
 
     memset(f, 0, sizeof *f);
     if (m->type != MSGPACK_OBJECT_MAP) {
@@ -257,20 +258,18 @@ static int parse_reply(const msgpack_object *m, const char *path, bool sub,
                      path, dbd_mp_type_name(k));
             return -1;
         }
-        dbd_errf(key, sizeof key, "%s%.*s", path, (int)k->via.str.size,
-                 k->via.str.ptr);
         if (dbd_mp_str_eq(k, "st")) {
             if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
                 v->via.u64 >= DBD_STATUS_COUNT) {
-                dbd_errf(err, errlen, "%s: expected a status code", key);
+                dbd_errf(err, errlen, "%sst: expected a status code", path);
                 return -1;
             }
             f->st = (dbd_status)v->via.u64;
             has_st = true;
         } else if (dbd_mp_str_eq(k, "msg")) {
             if (v->type != MSGPACK_OBJECT_STR) {
-                dbd_errf(err, errlen, "%s: expected a string, got %s", key,
-                         dbd_mp_type_name(v));
+                dbd_errf(err, errlen, "%smsg: expected a string, got %s",
+                         path, dbd_mp_type_name(v));
                 return -1;
             }
             f->msg = v;
@@ -281,11 +280,11 @@ static int parse_reply(const msgpack_object *m, const char *path, bool sub,
         } else if (dbd_mp_str_eq(k, "rows")) {
             f->rows = v;
         } else if (dbd_mp_str_eq(k, "affected")) {
-            if (get_int64(v, key, &f->affected, err, errlen) != 0)
+            if (get_int64(v, path, k, &f->affected, err, errlen) != 0)
                 return -1;
             f->has_affected = true;
         } else if (dbd_mp_str_eq(k, "last_id")) {
-            if (get_int64(v, key, &f->last_id, err, errlen) != 0)
+            if (get_int64(v, path, k, &f->last_id, err, errlen) != 0)
                 return -1;
             f->has_last_id = true;
         } else if (sub) {
@@ -358,33 +357,52 @@ static dbd_status oom(char *err, size_t errlen)
     return DBD_INTERNAL;
 }
 
+/* Columns and values of up to this many columns are staged on the stack:
+ * a reply is decoded without allocating for them in the common case. */
+#define STACK_COLS 16
+#define STACK_NAME_BYTES 512
+
 static dbd_status apply_cols(const msgpack_object *cols, dbd_result *r,
                              char *err, size_t errlen)
 {
     const size_t n = cols->via.array.size;
+    const char *stack_names[STACK_COLS] = {0};
+    dbd_type stack_types[STACK_COLS] = {0};
+    char stack_text[STACK_NAME_BYTES];
+    const char **names = stack_names;
+    dbd_type *types = stack_types;
+    char *text = stack_text;
+    size_t textlen = 0, at = 0;
     dbd_status st = DBD_INTERNAL;
-    char **names = calloc(n ? n : 1, sizeof *names);
-    dbd_type *types = calloc(n ? n : 1, sizeof *types);
 
-    if (names == NULL || types == NULL)
+    for (size_t i = 0; i < n; i++)
+        textlen += cols->via.array.ptr[i].via.array.ptr[0].via.str.size + 1;
+    if (n > STACK_COLS &&
+        ((names = calloc(n, sizeof *names)) == NULL ||
+         (types = calloc(n, sizeof *types)) == NULL))
         goto out;
+    if (textlen > sizeof stack_text && (text = malloc(textlen)) == NULL)
+        goto out;
+    /* The names NUL-terminated, one after the other in text. */
     for (size_t i = 0; i < n; i++) {
         const msgpack_object *c = cols->via.array.ptr[i].via.array.ptr;
-        names[i] = strndup(c[0].via.str.size ? c[0].via.str.ptr : "",
-                           c[0].via.str.size);
-        if (names[i] == NULL)
-            goto out;
+        if (c[0].via.str.size > 0)
+            memcpy(text + at, c[0].via.str.ptr, c[0].via.str.size);
+        names[i] = text + at;
+        at += c[0].via.str.size;
+        text[at++] = '\0';
         types[i] = (dbd_type)c[1].via.u64;
     }
-    if (dbd_result_set_columns(r, n, (const char *const *)names, types) != 0)
+    if (dbd_result_set_columns(r, n, names, types) != 0)
         goto out;
     st = DBD_OK;
 out:
-    if (names != NULL)
-        for (size_t i = 0; i < n; i++)
-            free(names[i]);
-    free(names);
-    free(types);
+    if (names != stack_names)
+        free(names);
+    if (types != stack_types)
+        free(types);
+    if (text != stack_text)
+        free(text);
     return st == DBD_OK ? st : oom(err, errlen);
 }
 
@@ -392,23 +410,25 @@ static dbd_status apply_rows(const msgpack_object *rows, dbd_result *r,
                              char *err, size_t errlen)
 {
     const size_t ncols = dbd_result_ncols(r);
-    dbd_value *vals = calloc(ncols ? ncols : 1, sizeof *vals);
+    dbd_value stack_vals[STACK_COLS];
+    dbd_value *vals = stack_vals;
+    dbd_status st = DBD_INTERNAL;
 
-    if (vals == NULL)
-        return oom(err, errlen);
+    if (ncols > STACK_COLS && (vals = calloc(ncols, sizeof *vals)) == NULL)
+        goto out;
     for (uint32_t i = 0; i < rows->via.array.size; i++) {
         const msgpack_object *row = rows->via.array.ptr[i].via.array.ptr;
         for (size_t c = 0; c < ncols; c++)
             if (dbd_unpack_value(&row[c], NULL, &vals[c], NULL, 0) != 0)
-                goto fail; /* cannot happen: check_rows() passed */
+                goto out; /* cannot happen: check_rows() passed */
         if (dbd_result_add_row(r, vals) != 0)
-            goto fail;
+            goto out;
     }
-    free(vals);
-    return DBD_OK;
-fail:
-    free(vals);
-    return oom(err, errlen);
+    st = DBD_OK;
+out:
+    if (vals != stack_vals)
+        free(vals);
+    return st == DBD_OK ? st : oom(err, errlen);
 }
 
 /* Merges the checked fields f into r. */

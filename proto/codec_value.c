@@ -133,13 +133,6 @@ const char *dbd_mp_type_name(const msgpack_object *o)
     return "unknown";
 }
 
-bool dbd_mp_str_eq(const msgpack_object *o, const char *s)
-{
-    size_t n = strlen(s);
-    return o->type == MSGPACK_OBJECT_STR && o->via.str.size == n &&
-           memcmp(o->via.str.ptr, s, n) == 0;
-}
-
 /*
  * The standard timestamp extension in its three sizes, truncated to
  * microseconds (rounding towards minus infinity).
@@ -349,6 +342,17 @@ static head_rc mp_head(const unsigned char *p, size_t len, size_t off,
     return HEAD_OK;
 }
 
+/* The size of an object whose header is the byte b alone and that holds
+ * nothing else (fixint, fixstr, nil, bool); 0 for any other. */
+static inline size_t simple_leaf_size(unsigned char b)
+{
+    if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+        return 1;
+    if (b >= 0xa0 && b <= 0xbf)
+        return 1 + (size_t)(b & 0x1f);
+    return 0;
+}
+
 /* Walks one object from *off; 0, or -1 with the reason in err. */
 static int mp_walk(const unsigned char *p, size_t len, size_t *off,
                    char *err, size_t errlen)
@@ -359,6 +363,21 @@ static int mp_walk(const unsigned char *p, size_t len, size_t *off,
 
     do {
         mp_header h;
+        /* Small ints, short strings, nil and bools, most of a request,
+         * need no header parsing. */
+        const size_t leaf = o < len ? simple_leaf_size(p[o]) : 0;
+        if (leaf > 0) {
+            if (leaf > len - o) {
+                dbd_errf(err, errlen, "truncated message (%zu bytes)", len);
+                return -1;
+            }
+            o += leaf;
+            if (depth > 0)
+                left[depth - 1]--;
+            while (depth > 0 && left[depth - 1] == 0)
+                depth--;
+            continue;
+        }
         head_rc rc = mp_head(p, len, o, &h);
         if (rc == HEAD_INVALID) {
             dbd_errf(err, errlen, "malformed MessagePack: byte 0xc1 at "
@@ -419,6 +438,15 @@ int dbd_mp_check(const void *data, size_t len, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * The object tree of a request or a one-row reply takes well under 1 KiB.
+ * msgpack_unpack_next() would start a zone of 8 KiB for it; a first chunk
+ * below glibc's large-request threshold (1 KiB) avoids that allocation
+ * and the fast-bin consolidation it triggers on every message.  Bigger
+ * messages make the zone grow as usual.
+ */
+#define UNPACK_ZONE_CHUNK 960
+
 dbd_status dbd_mp_unpack_map(const void *data, size_t len,
                              msgpack_unpacked *u, char *err, size_t errlen)
 {
@@ -427,7 +455,16 @@ dbd_status dbd_mp_unpack_map(const void *data, size_t len,
     msgpack_unpacked_init(u);
     if (dbd_mp_check(data, len, err, errlen) != 0)
         return DBD_BAD;
-    msgpack_unpack_return rc = msgpack_unpack_next(u, data, len, &off);
+    u->zone = msgpack_zone_new(UNPACK_ZONE_CHUNK);
+    if (u->zone == NULL) {
+        dbd_errf(err, errlen, "out of memory");
+        return DBD_INTERNAL;
+    }
+    /* msgpack_unpack() (kept by msgpack-c for compatibility) is
+     * msgpack_unpack_next() with the caller's zone; u->zone is freed by
+     * msgpack_unpacked_destroy() as usual. */
+    msgpack_unpack_return rc = msgpack_unpack(data, len, &off, u->zone,
+                                              &u->data);
     if (rc == MSGPACK_UNPACK_NOMEM_ERROR) {
         dbd_errf(err, errlen, "out of memory");
         return DBD_INTERNAL;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <msgpack.h>
 
@@ -59,8 +60,14 @@ const char *dbd_mp_type_name(const msgpack_object *o);
 int dbd_unpack_value(const msgpack_object *o, dbd_arena *a, dbd_value *v,
                      char *why, size_t whylen);
 
-/* true when o is a string equal to the NUL-terminated s. */
-bool dbd_mp_str_eq(const msgpack_object *o, const char *s);
+/* true when o is a string equal to the NUL-terminated s.  Inline: with a
+ * literal s the length is known at compile time. */
+static inline bool dbd_mp_str_eq(const msgpack_object *o, const char *s)
+{
+    size_t n = strlen(s);
+    return o->type == MSGPACK_OBJECT_STR && o->via.str.size == n &&
+           memcmp(o->via.str.ptr, s, n) == 0;
+}
 
 /*
  * Writes s (len bytes) into out for an error message: quoted, cut after

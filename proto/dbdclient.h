@@ -106,6 +106,9 @@ typedef struct dbd_client_stats {
     uint64_t late;        /* replies dropped: their id is not pending */
     uint64_t malformed;   /* replies undecodable, multi-part or oversize;
                              a pending request they name fails as BAD */
+    uint64_t chunks;      /* reply messages received (a streamed result
+                             counts once per message), whatever became
+                             of them */
 } dbd_client_stats;
 
 void dbd_client_get_stats(const dbd_client *c, dbd_client_stats *out);

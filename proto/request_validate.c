@@ -25,15 +25,48 @@ static bool op_is_data(dbd_op_kind k)
 typedef struct vctx {
     char *err;
     size_t errlen;
-    const char *prefix; /* "" or "ops[N]: " */
+    bool in_batch;   /* messages start "ops[op_index]: " */
+    size_t op_index;
 } vctx;
+
+/*
+ * A field a message names, e.g. "where[2][0]": a name and up to two
+ * indexes.  Written out only when a message is, so that a valid request
+ * costs no formatting.
+ */
+typedef struct field {
+    const char *name;
+    int nindex; /* 0, 1 or 2 */
+    size_t index[2];
+} field;
+
+#define FIELD(n) ((field){.name = (n)})
+#define FIELD1(n, i) ((field){.name = (n), .nindex = 1, .index = {(i), 0}})
+#define FIELD2(n, i, j) ((field){.name = (n), .nindex = 2, .index = {(i), (j)}})
+
+#define FIELD_TEXT_SIZE 64
+static const char *field_text(const field *f, char out[FIELD_TEXT_SIZE])
+{
+    if (f->nindex == 0)
+        snprintf(out, FIELD_TEXT_SIZE, "%s", f->name);
+    else if (f->nindex == 1)
+        snprintf(out, FIELD_TEXT_SIZE, "%s[%zu]", f->name, f->index[0]);
+    else
+        snprintf(out, FIELD_TEXT_SIZE, "%s[%zu][%zu]", f->name, f->index[0],
+                 f->index[1]);
+    return out;
+}
 
 __attribute__((format(printf, 2, 3)))
 static dbd_status fail(const vctx *v, const char *fmt, ...)
 {
     if (v->err == NULL || v->errlen == 0)
         return DBD_BAD;
-    int n = snprintf(v->err, v->errlen, "%s", v->prefix);
+    int n = 0;
+    if (v->in_batch)
+        n = snprintf(v->err, v->errlen, "ops[%zu]: ", v->op_index);
+    else
+        v->err[0] = '\0';
     if (n < 0 || (size_t)n >= v->errlen)
         return DBD_BAD;
     va_list ap;
@@ -77,26 +110,28 @@ static const char *quote(char out[QUOTED_SIZE], const char *s)
     return out;
 }
 
-static dbd_status check_ident(const vctx *v, const char *field,
+static dbd_status check_ident(const vctx *v, const field *f,
                               const char *name)
 {
-    char q[QUOTED_SIZE];
+    char q[QUOTED_SIZE], ft[FIELD_TEXT_SIZE];
     if (name == NULL)
-        return fail(v, "%s: missing", field);
+        return fail(v, "%s: missing", field_text(f, ft));
     if (!dbd_ident_valid(name, strlen(name)))
-        return fail(v, "%s: invalid identifier %s " IDENT_RULE, field,
-                    quote(q, name));
+        return fail(v, "%s: invalid identifier %s " IDENT_RULE,
+                    field_text(f, ft), quote(q, name));
     return DBD_OK;
 }
 
-static dbd_status check_value(const vctx *v, const char *field,
+static dbd_status check_value(const vctx *v, const field *f,
                               const dbd_value *val)
 {
+    char ft[FIELD_TEXT_SIZE];
     if ((unsigned)val->type >= DBD_TYPE_COUNT)
-        return fail(v, "%s: invalid value type %d", field, (int)val->type);
+        return fail(v, "%s: invalid value type %d", field_text(f, ft),
+                    (int)val->type);
     if ((val->type == DBD_TYPE_STRING || val->type == DBD_TYPE_BLOB) &&
         val->u.s.ptr == NULL && val->u.s.len > 0)
-        return fail(v, "%s: %s value without data", field,
+        return fail(v, "%s: %s value without data", field_text(f, ft),
                     dbd_type_name(val->type));
     return DBD_OK;
 }
@@ -179,37 +214,40 @@ static bool name_set_has(const name_set *s, const char *name)
 
 static dbd_status check_conds(const vctx *v, const dbd_op *op)
 {
-    char field[48];
+    char ft[FIELD_TEXT_SIZE];
     dbd_status st;
     if (op->nwhere > 0 && op->where == NULL)
         return fail(v, "where: missing conditions");
     for (size_t i = 0; i < op->nwhere; i++) {
         const dbd_cond *c = &op->where[i];
-        snprintf(field, sizeof(field), "where[%zu]", i);
-        if ((st = check_ident(v, field, c->column)) != DBD_OK)
+        const field f = FIELD1("where", i);
+        if ((st = check_ident(v, &f, c->column)) != DBD_OK)
             return st;
         if ((unsigned)c->cmp >= DBD_CMP_COUNT)
-            return fail(v, "%s: unknown operator %d", field, (int)c->cmp);
+            return fail(v, "%s: unknown operator %d", field_text(&f, ft),
+                        (int)c->cmp);
         const char *name = dbd_cmp_name(c->cmp);
         if (c->cmp == DBD_CMP_IN) {
             if (c->nlist == 0 || c->list == NULL)
-                return fail(v, "%s: in needs a non-empty list", field);
+                return fail(v, "%s: in needs a non-empty list",
+                            field_text(&f, ft));
             for (size_t j = 0; j < c->nlist; j++) {
-                char item[96];
-                snprintf(item, sizeof(item), "%s[%zu]", field, j);
-                if ((st = check_value(v, item, &c->list[j])) != DBD_OK)
+                const field item = FIELD2("where", i, j);
+                if ((st = check_value(v, &item, &c->list[j])) != DBD_OK)
                     return st;
             }
             continue;
         }
         if (c->nlist > 0)
-            return fail(v, "%s: only in takes a list, not %s", field, name);
+            return fail(v, "%s: only in takes a list, not %s",
+                        field_text(&f, ft), name);
         if (c->cmp == DBD_CMP_ISNULL || c->cmp == DBD_CMP_NOTNULL) {
             if (c->value.type != DBD_TYPE_NULL)
-                return fail(v, "%s: %s takes no value", field, name);
+                return fail(v, "%s: %s takes no value", field_text(&f, ft),
+                            name);
             continue;
         }
-        if ((st = check_value(v, field, &c->value)) != DBD_OK)
+        if ((st = check_value(v, &f, &c->value)) != DBD_OK)
             return st;
     }
     return DBD_OK;
@@ -221,7 +259,7 @@ static dbd_status check_values(const vctx *v, const dbd_op *op)
     const char *vname = op->kind == DBD_OP_UPDATE ? "set" : "values";
     bool needs_values = op->kind == DBD_OP_INSERT ||
                         op->kind == DBD_OP_UPDATE || op->kind == DBD_OP_REPLACE;
-    char field[48];
+    const field whole = FIELD(vname);
     char q[QUOTED_SIZE];
     name_set set = {0};
     dbd_status st = DBD_OK;
@@ -237,15 +275,15 @@ static dbd_status check_values(const vctx *v, const dbd_op *op)
 
     for (size_t i = 0; i < op->nvalues; i++) {
         const dbd_assign *a = &op->values[i];
-        snprintf(field, sizeof(field), "%s[%zu]", vname, i);
-        if ((st = check_ident(v, vname, a->column)) != DBD_OK)
+        const field f = FIELD1(vname, i);
+        if ((st = check_ident(v, &whole, a->column)) != DBD_OK)
             return st;
-        if ((st = check_value(v, field, &a->value)) != DBD_OK)
+        if ((st = check_value(v, &f, &a->value)) != DBD_OK)
             return st;
     }
     for (size_t i = 0; i < op->nkeys; i++) {
-        snprintf(field, sizeof(field), "keys[%zu]", i);
-        if ((st = check_ident(v, field, op->keys[i])) != DBD_OK)
+        const field f = FIELD1("keys", i);
+        if ((st = check_ident(v, &f, op->keys[i])) != DBD_OK)
             return st;
     }
 
@@ -289,14 +327,12 @@ static dbd_status check_op(const vctx *v, const dbd_op *op);
 
 static dbd_status check_batch(const vctx *v, const dbd_op *op)
 {
-    char prefix[48];
     dbd_status st;
     if (op->nops == 0 || op->ops == NULL)
         return fail(v, "ops: at least one operation required");
     for (size_t i = 0; i < op->nops; i++) {
         const dbd_op *sub = &op->ops[i];
-        snprintf(prefix, sizeof(prefix), "ops[%zu]: ", i);
-        vctx sv = {v->err, v->errlen, prefix};
+        const vctx sv = {v->err, v->errlen, true, i};
         if ((unsigned)sub->kind >= DBD_OP_COUNT)
             return fail(&sv, "op: unknown operation %d", (int)sub->kind);
         if (!op_is_data(sub->kind))
@@ -312,7 +348,7 @@ static dbd_status check_batch(const vctx *v, const dbd_op *op)
 
 static dbd_status check_op(const vctx *v, const dbd_op *op)
 {
-    char field[48];
+    const field table = FIELD("table");
     dbd_status st;
 
     if ((unsigned)op->kind >= DBD_OP_COUNT)
@@ -331,14 +367,14 @@ static dbd_status check_op(const vctx *v, const dbd_op *op)
         break;
     }
     if (op->table != NULL &&
-        (st = check_ident(v, "table", op->table)) != DBD_OK)
+        (st = check_ident(v, &table, op->table)) != DBD_OK)
         return st;
 
     if (op->ncolumns > 0 && op->columns == NULL)
         return fail(v, "columns: missing");
     for (size_t i = 0; i < op->ncolumns; i++) {
-        snprintf(field, sizeof(field), "columns[%zu]", i);
-        if ((st = check_ident(v, field, op->columns[i])) != DBD_OK)
+        const field f = FIELD1("columns", i);
+        if ((st = check_ident(v, &f, op->columns[i])) != DBD_OK)
             return st;
     }
     if ((st = check_conds(v, op)) != DBD_OK)
@@ -346,8 +382,8 @@ static dbd_status check_op(const vctx *v, const dbd_op *op)
     if (op->norder > 0 && op->order == NULL)
         return fail(v, "order: missing");
     for (size_t i = 0; i < op->norder; i++) {
-        snprintf(field, sizeof(field), "order[%zu]", i);
-        if ((st = check_ident(v, field, op->order[i].column)) != DBD_OK)
+        const field f = FIELD1("order", i);
+        if ((st = check_ident(v, &f, op->order[i].column)) != DBD_OK)
             return st;
     }
     if (op->limit < -1)
@@ -366,8 +402,8 @@ static dbd_status check_op(const vctx *v, const dbd_op *op)
     if (op->nparams > 0 && op->params == NULL)
         return fail(v, "params: missing");
     for (size_t i = 0; i < op->nparams; i++) {
-        snprintf(field, sizeof(field), "params[%zu]", i);
-        if ((st = check_value(v, field, &op->params[i])) != DBD_OK)
+        const field f = FIELD1("params", i);
+        if ((st = check_value(v, &f, &op->params[i])) != DBD_OK)
             return st;
     }
     if (op->kind == DBD_OP_BATCH)
@@ -378,7 +414,7 @@ static dbd_status check_op(const vctx *v, const dbd_op *op)
 dbd_status dbd_request_validate(const dbd_request *req, char *err,
                                 size_t errlen)
 {
-    vctx v = {err, errlen, ""};
+    const vctx v = {err, errlen, false, 0};
     dbd_status st;
 
     if (err != NULL && errlen > 0)

@@ -3,8 +3,8 @@
  *
  * Cells live row-major in one array that grows by doubling; string and blob
  * bytes are copied NUL-terminated into an arena that is thrown away when
- * the rows are cleared.  Column names live in their own arena so they
- * survive dbd_result_clear_rows().
+ * the rows are cleared.  Column names and types live in their own arena so
+ * they survive dbd_result_clear_rows().
  */
 #include "result.h"
 
@@ -23,8 +23,8 @@ struct dbd_result {
 
     bool have_columns;
     size_t ncols;
-    const char **col_names;
-    dbd_type *col_types;
+    const char **col_names; /* in col_arena */
+    dbd_type *col_types;    /* in col_arena */
     dbd_arena *col_arena;
 
     dbd_value *cells;     /* nrows * ncols, row-major */
@@ -39,11 +39,11 @@ struct dbd_result {
 
 dbd_result *dbd_result_new(void)
 {
-    dbd_result *r = calloc(1, sizeof(*r));
+    /* malloc(): calloc() would skip glibc's per-thread cache */
+    dbd_result *r = malloc(sizeof(*r));
     if (r == NULL)
         return NULL;
-    r->status = DBD_OK;
-    r->affected = -1;
+    *r = (dbd_result){.status = DBD_OK, .affected = -1};
     return r;
 }
 
@@ -58,8 +58,6 @@ void dbd_result_destroy(dbd_result **pres)
     free(r->cells);
     dbd_arena_destroy(&r->data);
     dbd_arena_destroy(&r->col_arena);
-    free(r->col_names);
-    free(r->col_types);
     free(r->msg);
     free(r);
     *pres = NULL;
@@ -92,8 +90,8 @@ int dbd_result_set_columns(dbd_result *r, size_t n, const char *const *names,
     if ((arena = dbd_arena_new()) == NULL)
         goto out;
     if (n > 0) {
-        cnames = calloc(n, sizeof(*cnames));
-        ctypes = calloc(n, sizeof(*ctypes));
+        cnames = dbd_arena_calloc(arena, n, sizeof(*cnames));
+        ctypes = dbd_arena_calloc(arena, n, sizeof(*ctypes));
         if (cnames == NULL || ctypes == NULL)
             goto out;
     }
@@ -110,13 +108,9 @@ int dbd_result_set_columns(dbd_result *r, size_t n, const char *const *names,
     r->ncols = n;
     r->have_columns = true;
     arena = NULL;
-    cnames = NULL;
-    ctypes = NULL;
     rc = 0;
 out:
     dbd_arena_destroy(&arena);
-    free(cnames);
-    free(ctypes);
     return rc;
 }
 
@@ -125,7 +119,8 @@ static int reserve_row(dbd_result *r)
 {
     if (r->nrows < r->row_cap)
         return 0;
-    size_t cap = r->row_cap < 16 ? 16 : r->row_cap;
+    /* Most results are a row or a few: start small, then double. */
+    size_t cap = r->row_cap < 2 ? 2 : r->row_cap;
     if (cap > SIZE_MAX / 2)
         return -1;
     cap *= 2;

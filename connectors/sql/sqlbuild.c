@@ -401,14 +401,14 @@ static dbd_status build_delete(dbd_sql_stmt *s, const dbd_op *op, char *err,
     return add_where(s, op, err, errlen);
 }
 
-dbd_status dbd_sql_stmt_build(dbd_sql_stmt *s, const dbd_op *op, char *err,
-                              size_t errlen)
+static dbd_status build(dbd_sql_stmt *s, const dbd_op *op, bool with_text,
+                        char *err, size_t errlen)
 {
     dbd_status st;
 
     if (err != NULL && errlen > 0)
         err[0] = '\0';
-    sqlstmt_reset(s);
+    sqlstmt_reset(s, with_text);
     if (op == NULL)
         return dbd_failf(DBD_BAD, err, errlen, "missing operation");
     switch (op->kind) {
@@ -436,6 +436,18 @@ dbd_status dbd_sql_stmt_build(dbd_sql_stmt *s, const dbd_op *op, char *err,
         st = dbd_failf(DBD_INTERNAL, err, errlen,
                        "out of memory building a statement");
     if (st != DBD_OK)
-        sqlstmt_reset(s);
+        sqlstmt_reset(s, true);
     return st;
+}
+
+dbd_status dbd_sql_stmt_build(dbd_sql_stmt *s, const dbd_op *op, char *err,
+                              size_t errlen)
+{
+    return build(s, op, true, err, errlen);
+}
+
+dbd_status dbd_sql_stmt_build_shape(dbd_sql_stmt *s, const dbd_op *op,
+                                    char *err, size_t errlen)
+{
+    return build(s, op, false, err, errlen);
 }

@@ -86,6 +86,15 @@ void dbd_sql_stmt_destroy(dbd_sql_stmt **ps);
 dbd_status dbd_sql_stmt_build(dbd_sql_stmt *s, const dbd_op *op, char *err,
                               size_t errlen);
 
+/*
+ * As dbd_sql_stmt_build() (same checks, statuses, shape key and bind list)
+ * but without the text, which stays empty: all a connector needs to find a
+ * statement it prepared before under the shape key.  Equal keys mean equal
+ * text, so the text need only be built when the key is not cached.
+ */
+dbd_status dbd_sql_stmt_build_shape(dbd_sql_stmt *s, const dbd_op *op,
+                                    char *err, size_t errlen);
+
 /* The text, NUL-terminated; len may be NULL. */
 const char *dbd_sql_stmt_text(const dbd_sql_stmt *s, size_t *len);
 /* The shape key, NUL-terminated; len may be NULL. */

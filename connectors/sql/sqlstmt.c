@@ -17,6 +17,7 @@ struct dbd_sql_stmt {
     size_t nbinds;
     size_t bindcap;
     bool failed; /* the bind list could not grow */
+    bool no_text; /* shape and binds only (dbd_sql_stmt_build_shape()) */
 };
 
 dbd_sql_stmt *dbd_sql_stmt_new(const dbd_sql_dialect *dialect)
@@ -73,12 +74,13 @@ const dbd_sql_dialect *sqlstmt_dialect(const dbd_sql_stmt *s)
     return s->dialect;
 }
 
-void sqlstmt_reset(dbd_sql_stmt *s)
+void sqlstmt_reset(dbd_sql_stmt *s, bool with_text)
 {
     dbd_buf_reset(&s->text);
     dbd_buf_reset(&s->shape);
     s->nbinds = 0;
     s->failed = false;
+    s->no_text = !with_text;
 }
 
 bool sqlstmt_failed(const dbd_sql_stmt *s)
@@ -88,11 +90,15 @@ bool sqlstmt_failed(const dbd_sql_stmt *s)
 
 void sqlstmt_sql(dbd_sql_stmt *s, const char *text)
 {
+    if (s->no_text)
+        return;
     (void)dbd_buf_append_str(&s->text, text);
 }
 
 void sqlstmt_ident(dbd_sql_stmt *s, const char *name)
 {
+    if (s->no_text)
+        return;
     (void)dbd_buf_append_str(&s->text, s->dialect->quote_open);
     (void)dbd_buf_append_str(&s->text, name);
     (void)dbd_buf_append_str(&s->text, s->dialect->quote_close);
@@ -117,6 +123,8 @@ void sqlstmt_param(dbd_sql_stmt *s, const dbd_value *v)
         s->bindcap = cap;
     }
     s->binds[s->nbinds++] = *v;
+    if (s->no_text)
+        return;
     if (s->dialect->placeholder == DBD_SQL_PLACEHOLDER_DOLLAR) {
         (void)dbd_buf_append_char(&s->text, '$');
         (void)dbd_buf_append_uint(&s->text, s->nbinds);

@@ -13,8 +13,9 @@
 #include "sqlbuild.h"
 
 const dbd_sql_dialect *sqlstmt_dialect(const dbd_sql_stmt *s);
-/* Empties text, shape and binds; keeps the memory. */
-void sqlstmt_reset(dbd_sql_stmt *s);
+/* Empties text, shape and binds; keeps the memory.  with_text false makes
+ * the text appends below do nothing until the next reset. */
+void sqlstmt_reset(dbd_sql_stmt *s, bool with_text);
 bool sqlstmt_failed(const dbd_sql_stmt *s);
 
 /* Statement text. */

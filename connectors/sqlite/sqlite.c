@@ -139,6 +139,10 @@ static dbd_status configure(sqlc_conn *c, const sqlc_opts *o, char *err,
         snprintf(sql, sizeof sql, "PRAGMA cache_size=%d", o->cache_size);
         status = run_pragma(c, sql, err, errlen);
     }
+    if (status == DBD_OK) {
+        snprintf(sql, sizeof sql, "PRAGMA mmap_size=%lld", o->mmap_size);
+        status = run_pragma(c, sql, err, errlen);
+    }
     /* A setting SQLite refused is the datasource's configuration. */
     return status == DBD_BAD ? DBD_CONFIG : status;
 }
@@ -150,6 +154,7 @@ static void sqlc_close(void *conn)
         return;
     sqlc_cache_destroy(&c->cache);
     dbd_sql_stmt_destroy(&c->sql);
+    sqlc_row_space_free(&c->rows);
     sqlite3_close_v2(c->db);
     free(c->path);
     free(c);
@@ -230,7 +235,7 @@ static dbd_status sqlc_ping(void *conn, dbd_exec_info *info)
                          "sqlite database %.200s was removed or replaced",
                          c->path);
     dbd_status status = sqlc_prepare_cached(c, "!ping", "SELECT 1", 8, &st,
-                                            info);
+                                            NULL, info);
     if (status == DBD_OK) {
         int rc = sqlite3_step(st);
         if (rc != SQLITE_ROW)
@@ -248,7 +253,8 @@ const struct dbd_connector dbd_connector = {
     .description = "SQLite " SQLITE_VERSION " database files",
     .caps = DBD_CAP_QUERY | DBD_CAP_INSERT | DBD_CAP_UPDATE | DBD_CAP_DELETE |
             DBD_CAP_REPLACE | DBD_CAP_TRANSACTION | DBD_CAP_RAW |
-            DBD_CAP_ORDER | DBD_CAP_LIMIT | DBD_CAP_BITAND | DBD_CAP_LAST_ID,
+            DBD_CAP_ORDER | DBD_CAP_LIMIT | DBD_CAP_BITAND | DBD_CAP_LAST_ID |
+            DBD_CAP_UNIQUE,
     .open = sqlc_open,
     .close = sqlc_close,
     .ping = sqlc_ping,

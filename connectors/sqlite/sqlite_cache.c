@@ -4,9 +4,15 @@
  *
  * A handful of shapes dominate real traffic (a SIP proxy asks the same few
  * queries over and over), so a small array searched linearly by hash is
- * enough; when it is full the least recently used statement goes.  A hit
- * also compares the statement's text, so a shape-key mistake could only
- * cost a prepare, never run the wrong statement.
+ * enough; when it is full the least recently used statement goes.
+ *
+ * The data operations look statements up by the SQL builder's shape key
+ * alone, before any text is built: the builder guarantees that equal keys
+ * give equal text (the key names everything the text is made from, in a
+ * form that reads back unambiguously, and its unit test checks it), so
+ * building the text of every request only to compare it would buy nothing.
+ * Lookups that have their text at hand (fixed statements such as BEGIN)
+ * still compare it.
  */
 #include "sqlite_int.h"
 
@@ -18,6 +24,7 @@ typedef struct cache_entry {
     uint64_t hash;
     uint64_t used; /* tick of the last use, for LRU eviction */
     sqlite3_stmt *stmt;
+    sqlc_cols cols;
 } cache_entry;
 
 struct sqlc_cache {
@@ -54,10 +61,17 @@ sqlc_cache *sqlc_cache_new(size_t capacity)
     return c;
 }
 
+void sqlc_cols_free(sqlc_cols *cols)
+{
+    free(cols->decl);
+    memset(cols, 0, sizeof *cols);
+}
+
 static void entry_clear(cache_entry *e)
 {
     sqlite3_finalize(e->stmt);
     free(e->key);
+    sqlc_cols_free(&e->cols);
     memset(e, 0, sizeof *e);
 }
 
@@ -82,20 +96,23 @@ static cache_entry *find(sqlc_cache *c, const char *key, uint64_t h)
 }
 
 sqlite3_stmt *sqlc_cache_get(sqlc_cache *c, const char *key,
-                             const char *text)
+                             const char *text, sqlc_cols **cols)
 {
     cache_entry *e = find(c, key, key_hash(key));
     const char *sql = e != NULL ? sqlite3_sql(e->stmt) : NULL;
-    if (sql == NULL || strcmp(sql, text) != 0) {
+    if (sql == NULL || (text != NULL && strcmp(sql, text) != 0)) {
         c->misses++;
         return NULL;
     }
     e->used = ++c->tick;
     c->hits++;
+    if (cols != NULL)
+        *cols = &e->cols;
     return e->stmt;
 }
 
-int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt)
+int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt,
+                   sqlc_cols **cols)
 {
     uint64_t h = key_hash(key);
     cache_entry *e = find(c, key, h);
@@ -103,6 +120,9 @@ int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt)
         sqlite3_finalize(e->stmt);
         e->stmt = stmt;
         e->used = ++c->tick;
+        e->cols.known = false; /* another statement: work them out again */
+        if (cols != NULL)
+            *cols = &e->cols;
         return 0;
     }
     char *copy = strdup(key);
@@ -123,6 +143,8 @@ int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt)
     e->hash = h;
     e->stmt = stmt;
     e->used = ++c->tick;
+    if (cols != NULL)
+        *cols = &e->cols;
     return 0;
 }
 

@@ -1,7 +1,8 @@
 /*
  * sqlite_exec.c - the data operations: query, insert, update, delete and
  * replace, built by the shared SQL builder and run through the statement
- * cache keyed by the builder's shape key.
+ * cache keyed by the builder's shape key.  The statement text is built
+ * only when the key is not cached (see sqlite_cache.c).
  */
 #include "sqlite_int.h"
 
@@ -29,24 +30,33 @@ dbd_status sqlc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
     sqlc_conn *c = conn;
     dbd_exec_info scratch;
     sqlite3_stmt *st = NULL;
+    sqlc_cols *cols = NULL;
     dbd_status status;
     size_t len;
 
     info = sqlc_info_init(info, &scratch);
-    status = dbd_sql_stmt_build(c->sql, op, info->msg, sizeof info->msg);
+    status = dbd_sql_stmt_build_shape(c->sql, op, info->msg,
+                                      sizeof info->msg);
     if (status != DBD_OK)
         goto out;
-    const char *text = dbd_sql_stmt_text(c->sql, &len);
-    const char *shape = dbd_sql_stmt_shape(c->sql, NULL);
-    status = sqlc_prepare_cached(c, shape, text, len, &st, info);
-    if (status != DBD_OK)
-        goto out;
+    st = sqlc_cache_get(c->cache, dbd_sql_stmt_shape(c->sql, NULL), NULL,
+                        &cols);
+    if (st == NULL) {
+        status = dbd_sql_stmt_build(c->sql, op, info->msg, sizeof info->msg);
+        if (status != DBD_OK)
+            goto out;
+        const char *text = dbd_sql_stmt_text(c->sql, &len);
+        status = sqlc_prepare_put(c, dbd_sql_stmt_shape(c->sql, NULL), text,
+                                  len, &st, &cols, info);
+        if (status != DBD_OK)
+            goto out;
+    }
     status = sqlc_bind_all(c->db, st, dbd_sql_stmt_binds(c->sql),
                            dbd_sql_stmt_nbinds(c->sql), info);
     if (status != DBD_OK)
         goto out;
     if (op->kind == DBD_OP_QUERY) {
-        status = sqlc_stream(c->db, st, sink, info);
+        status = sqlc_stream(c, st, cols, sink, info);
     } else {
         status = sqlc_step_done(c->db, st, info);
         if (status == DBD_OK)

@@ -26,6 +26,7 @@ typedef struct sqlc_opts {
     bool foreign_keys;        /* foreign_keys, default on */
     bool cache_size_given;
     int cache_size;           /* cache_size, PRAGMA semantics */
+    long long mmap_size;      /* mmap_size in bytes, default 256 MiB; 0 off */
     bool create;              /* create, default yes */
     bool readonly;            /* mode=ro */
     size_t stmt_cache;        /* stmt_cache: prepared statements kept */
@@ -39,30 +40,61 @@ dbd_status sqlc_opts_parse(sqlc_opts *o, const dbd_option *opts, size_t n,
 
 /* ---- prepared-statement cache (sqlite_cache.c) ---- */
 
+/*
+ * What sqlc_stream() works out about a statement's result columns, kept
+ * with the cached statement so that a repeated query does not work it out
+ * again.  SQLite re-prepares a statement after a schema change, which may
+ * change its columns, so the work is redone when its re-prepare count moves.
+ */
+typedef struct sqlc_cols {
+    bool known;        /* decl holds n types for the count below */
+    int reprepares;    /* SQLITE_STMTSTATUS_REPREPARE when worked out */
+    size_t n;
+    dbd_type *decl;    /* declared dbd type per column (sqlc_decl_type) */
+    size_t cap;
+} sqlc_cols;
+
+void sqlc_cols_free(sqlc_cols *cols);
+
 typedef struct sqlc_cache sqlc_cache;
 
 /* At most capacity statements (at least 1); NULL on allocation failure. */
 sqlc_cache *sqlc_cache_new(size_t capacity);
 /* Finalizes every statement; accepts NULL; clears *pc. */
 void sqlc_cache_destroy(sqlc_cache **pc);
-/* The statement cached under key whose text is text, or NULL.  Borrowed:
- * valid until the next sqlc_cache_put(). */
+/* The statement cached under key whose text is text (any text when text is
+ * NULL: see the top of sqlite_cache.c), or NULL; *cols (when cols is not
+ * NULL) gets its column facts.  Borrowed: valid until the next
+ * sqlc_cache_put(). */
 sqlite3_stmt *sqlc_cache_get(sqlc_cache *c, const char *key,
-                             const char *text);
+                             const char *text, sqlc_cols **cols);
 /* Caches stmt under key, replacing an entry with the same key and evicting
- * the least recently used one when full (both finalized).  Takes stmt in
- * every case: on failure (-1, out of memory) it is finalized. */
-int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt);
+ * the least recently used one when full (both finalized); *cols (when not
+ * NULL) gets the new entry's empty column facts.  Takes stmt in every
+ * case: on failure (-1, out of memory) it is finalized. */
+int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt,
+                   sqlc_cols **cols);
 size_t sqlc_cache_count(const sqlc_cache *c);
 void sqlc_cache_stats(const sqlc_cache *c, uint64_t *hits, uint64_t *misses);
 
 /* ---- the connection (sqlite.c) ---- */
+
+/* Per-row working arrays of sqlc_stream(), kept by the connection so that
+ * a query allocates nothing for them once they are large enough. */
+typedef struct sqlc_row_space {
+    size_t cap;          /* columns each array has room for */
+    const char **names;
+    dbd_type *types;     /* reported: declared, else the first row's */
+    dbd_type *decl;      /* declared, when the statement keeps none */
+    dbd_value *vals;
+} sqlc_row_space;
 
 typedef struct sqlc_conn {
     sqlite3 *db;
     const dbd_host *host;  /* may be NULL (tests) */
     sqlc_cache *cache;
     dbd_sql_stmt *sql;     /* reused statement builder */
+    sqlc_row_space rows;
     char *path;
 } sqlc_conn;
 
@@ -90,17 +122,28 @@ dbd_status sqlc_bind_all(sqlite3 *db, sqlite3_stmt *st, const dbd_value *vals,
 
 /* The dbd type of a declared column type; DBD_TYPE_NULL for none. */
 dbd_type sqlc_decl_type(const char *decl);
+/* Frees the working arrays; the space is empty again. */
+void sqlc_row_space_free(sqlc_row_space *rs);
 /* Steps st to the end, reporting columns (also for no rows) and rows to
- * sink.  DBD_INTERNAL when the sink asks to stop. */
-dbd_status sqlc_stream(sqlite3 *db, sqlite3_stmt *st, const dbd_sink *sink,
-                       dbd_exec_info *info);
+ * sink.  cols are st's cached column facts (NULL: not cached), used when
+ * still current and filled in otherwise.  DBD_INTERNAL when the sink asks
+ * to stop. */
+dbd_status sqlc_stream(sqlc_conn *c, sqlite3_stmt *st, sqlc_cols *cols,
+                       const dbd_sink *sink, dbd_exec_info *info);
 
 /* ---- statements (sqlite_stmt.c) ---- */
 
-/* Finds or prepares text under cache key. */
+/* Finds or prepares text under cache key; *cols (when cols is not NULL)
+ * gets the statement's cached column facts. */
 dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
                                const char *text, size_t len,
-                               sqlite3_stmt **out, dbd_exec_info *info);
+                               sqlite3_stmt **out, sqlc_cols **cols,
+                               dbd_exec_info *info);
+/* Prepares text (len bytes, NUL-terminated) and caches it under key,
+ * without looking for it first. */
+dbd_status sqlc_prepare_put(sqlc_conn *c, const char *key, const char *text,
+                            size_t len, sqlite3_stmt **out, sqlc_cols **cols,
+                            dbd_exec_info *info);
 /* Steps st until done; any row is skipped. */
 dbd_status sqlc_step_done(sqlite3 *db, sqlite3_stmt *st,
                           dbd_exec_info *info);

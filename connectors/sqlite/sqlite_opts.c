@@ -15,6 +15,9 @@
 
 #define STMT_CACHE_DEFAULT 64
 #define STMT_CACHE_MAX 10000
+/* Reads through a memory map skip a pread() and a page copy each; address
+ * space is cheap, and SQLite maps no more than the file's size. */
+#define MMAP_SIZE_DEFAULT (256LL * 1024 * 1024)
 
 /* Picks the canonical spelling of value from a NULL-terminated word list. */
 static const char *pick_word(const char *value, const char *const *words)
@@ -61,6 +64,7 @@ static void set_defaults(sqlc_opts *o)
     o->foreign_keys = true;
     o->create = true;
     o->stmt_cache = STMT_CACHE_DEFAULT;
+    o->mmap_size = MMAP_SIZE_DEFAULT;
 }
 
 /* Applies one option; false when the value is bad (want says what fits). */
@@ -108,6 +112,11 @@ static bool apply(sqlc_opts *o, const char *key, const char *v,
             o->readonly = false;
         else
             return false;
+    } else if (strcmp(key, "mmap_size") == 0) {
+        *want = "bytes, 0 (no memory map) or more";
+        if (!parse_int(v, 0, LLONG_MAX, &n))
+            return false;
+        o->mmap_size = n;
     } else if (strcmp(key, "stmt_cache") == 0) {
         *want = "statements, 1 to 10000";
         if (!parse_int(v, 1, STMT_CACHE_MAX, &n))
@@ -139,8 +148,8 @@ dbd_status sqlc_opts_parse(sqlc_opts *o, const dbd_option *opts, size_t n,
             return dbd_failf(DBD_CONFIG, err, errlen,
                              "unknown sqlite option \"%.64s\" (known: "
                              "busy_timeout, journal_mode, synchronous, "
-                             "foreign_keys, cache_size, create, mode, "
-                             "stmt_cache)", key);
+                             "foreign_keys, cache_size, mmap_size, create, "
+                             "mode, stmt_cache)", key);
         return dbd_failf(DBD_CONFIG, err, errlen,
                          "sqlite option %s: bad value \"%.64s\" (want %s)",
                          key, v, want);

@@ -80,7 +80,7 @@ dbd_status sqlc_raw(void *conn, const char *text, size_t len,
     if (status != DBD_OK)
         goto out;
     if (sqlite3_column_count(st) > 0) {
-        status = sqlc_stream(c->db, st, sink, info);
+        status = sqlc_stream(c, st, NULL, sink, info);
         goto out;
     }
     /* Counted as differences: sqlite3_changes() keeps the value of an

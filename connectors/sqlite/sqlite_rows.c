@@ -117,67 +117,122 @@ static dbd_status out_of_memory(dbd_exec_info *info)
                      "out of memory reading a result");
 }
 
-dbd_status sqlc_stream(sqlite3 *db, sqlite3_stmt *st, const dbd_sink *sink,
-                       dbd_exec_info *info)
+void sqlc_row_space_free(sqlc_row_space *rs)
 {
-    size_t n = (size_t)sqlite3_column_count(st);
-    size_t alloc = n > 0 ? n : 1;
-    const char **names = calloc(alloc, sizeof *names);
-    dbd_type *decl = calloc(alloc, sizeof *decl);
-    dbd_type *types = calloc(alloc, sizeof *types);
-    dbd_value *vals = calloc(alloc, sizeof *vals);
+    free(rs->names);
+    free(rs->types);
+    free(rs->decl);
+    free(rs->vals);
+    memset(rs, 0, sizeof *rs);
+}
+
+/* Room for n (at least one) columns in the connection's working arrays.
+ * An array already grown stays with the space when a later one fails. */
+static int row_space_reserve(sqlc_row_space *rs, size_t n)
+{
+    const char **names;
+    dbd_type *types, *decl;
+    dbd_value *vals;
+
+    if (n == 0)
+        n = 1;
+    if (n <= rs->cap)
+        return 0;
+    if ((names = realloc(rs->names, n * sizeof *names)) == NULL)
+        return -1;
+    rs->names = names;
+    if ((types = realloc(rs->types, n * sizeof *types)) == NULL)
+        return -1;
+    rs->types = types;
+    if ((decl = realloc(rs->decl, n * sizeof *decl)) == NULL)
+        return -1;
+    rs->decl = decl;
+    if ((vals = realloc(rs->vals, n * sizeof *vals)) == NULL)
+        return -1;
+    rs->vals = vals;
+    rs->cap = n;
+    return 0;
+}
+
+/* The declared types of st's n columns: from cols when they are still
+ * current, else worked out (and kept in cols when there is one).  NULL
+ * when memory ran out. */
+static const dbd_type *declared_types(sqlite3_stmt *st, size_t n,
+                                      sqlc_cols *cols, dbd_type *scratch)
+{
+    const int reprepares = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE,
+                                               0);
+    dbd_type *decl = scratch;
+
+    if (cols != NULL && cols->known && cols->n == n &&
+        cols->reprepares == reprepares)
+        return n > 0 ? cols->decl : scratch;
+    if (cols != NULL && n > 0) {
+        cols->known = false;
+        if (n > cols->cap) {
+            dbd_type *p = realloc(cols->decl, n * sizeof *p);
+            if (p == NULL)
+                return NULL;
+            cols->decl = p;
+            cols->cap = n;
+        }
+        decl = cols->decl;
+    }
+    for (size_t i = 0; i < n; i++)
+        decl[i] = sqlc_decl_type(sqlite3_column_decltype(st, (int)i));
+    if (cols != NULL) {
+        /* known only now: a failure above leaves them to be redone */
+        cols->n = n;
+        cols->reprepares = reprepares;
+        cols->known = true;
+    }
+    return decl;
+}
+
+dbd_status sqlc_stream(sqlc_conn *c, sqlite3_stmt *st, sqlc_cols *cols,
+                       const dbd_sink *sink, dbd_exec_info *info)
+{
+    sqlite3 *db = c->db;
+    sqlc_row_space *rs = &c->rows;
+    size_t n;
+    const dbd_type *decl;
     dbd_status status = DBD_OK;
     int rc;
 
-    if (names == NULL || decl == NULL || types == NULL || vals == NULL) {
-        status = out_of_memory(info);
-        goto out;
-    }
     /* Step first: without a declared type the first row tells the type,
      * and names are final only once a schema change re-prepared st. */
     rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        status = sqlc_error(db, rc, "query failed", info->msg,
-                            sizeof info->msg);
-        goto out;
-    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return sqlc_error(db, rc, "query failed", info->msg,
+                          sizeof info->msg);
+    n = (size_t)sqlite3_column_count(st);
+    if (row_space_reserve(rs, n) != 0)
+        return out_of_memory(info);
+    decl = declared_types(st, n, cols, rs->decl);
+    if (decl == NULL)
+        return out_of_memory(info);
     for (size_t i = 0; i < n; i++) {
-        names[i] = sqlite3_column_name(st, (int)i);
-        if (names[i] == NULL) {
-            status = out_of_memory(info);
-            goto out;
-        }
-        decl[i] = sqlc_decl_type(sqlite3_column_decltype(st, (int)i));
-        types[i] = decl[i];
-        if (types[i] == DBD_TYPE_NULL && rc == SQLITE_ROW)
-            types[i] = storage_type(sqlite3_column_type(st, (int)i));
+        rs->names[i] = sqlite3_column_name(st, (int)i);
+        if (rs->names[i] == NULL)
+            return out_of_memory(info);
+        rs->types[i] = decl[i];
+        if (rs->types[i] == DBD_TYPE_NULL && rc == SQLITE_ROW)
+            rs->types[i] = storage_type(sqlite3_column_type(st, (int)i));
     }
     if (sink != NULL && sink->columns != NULL &&
-        sink->columns(sink->ctx, n, names, types) != 0) {
-        status = stopped(info);
-        goto out;
-    }
+        sink->columns(sink->ctx, n, rs->names, rs->types) != 0)
+        return stopped(info);
     while (rc == SQLITE_ROW) {
-        for (size_t i = 0; i < n; i++) {
-            if (column_value(db, st, (int)i, decl[i], &vals[i]) != 0) {
-                status = out_of_memory(info);
-                goto out;
-            }
-        }
+        for (size_t i = 0; i < n; i++)
+            if (column_value(db, st, (int)i, decl[i], &rs->vals[i]) != 0)
+                return out_of_memory(info);
         if (sink != NULL && sink->row != NULL &&
-            sink->row(sink->ctx, vals) != 0) {
-            status = stopped(info);
-            goto out;
-        }
+            sink->row(sink->ctx, rs->vals) != 0)
+            return stopped(info);
         rc = sqlite3_step(st);
     }
     if (rc != SQLITE_DONE)
         status = sqlc_error(db, rc, "query failed", info->msg,
                             sizeof info->msg);
-out:
-    free(names);
-    free(decl);
-    free(types);
-    free(vals);
     return status;
 }

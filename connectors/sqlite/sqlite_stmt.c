@@ -37,14 +37,24 @@ int64_t sqlc_total_changes(sqlite3 *db)
 
 dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
                                const char *text, size_t len,
-                               sqlite3_stmt **out, dbd_exec_info *info)
+                               sqlite3_stmt **out, sqlc_cols **cols,
+                               dbd_exec_info *info)
 {
-    sqlite3_stmt *st = sqlc_cache_get(c->cache, key, text);
-    *out = NULL;
+    sqlite3_stmt *st = sqlc_cache_get(c->cache, key, text, cols);
     if (st != NULL) {
         *out = st;
         return DBD_OK;
     }
+    return sqlc_prepare_put(c, key, text, len, out, cols, info);
+}
+
+dbd_status sqlc_prepare_put(sqlc_conn *c, const char *key, const char *text,
+                            size_t len, sqlite3_stmt **out, sqlc_cols **cols,
+                            dbd_exec_info *info)
+{
+    sqlite3_stmt *st = NULL;
+
+    *out = NULL;
     if (len >= INT_MAX)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "statement of %zu bytes is too long", len);
@@ -57,7 +67,7 @@ dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
     if (st == NULL)
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "empty statement text");
-    if (sqlc_cache_put(c->cache, key, st) != 0)
+    if (sqlc_cache_put(c->cache, key, st, cols) != 0)
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "out of memory caching a statement");
     *out = st;
@@ -89,7 +99,7 @@ dbd_status sqlc_run_simple(sqlc_conn *c, const char *key, const char *text,
 {
     sqlite3_stmt *st = NULL;
     dbd_status status = sqlc_prepare_cached(c, key, text, strlen(text), &st,
-                                            info);
+                                            NULL, info);
     if (status == DBD_OK)
         status = sqlc_step_done(c->db, st, info);
     sqlc_release(st);

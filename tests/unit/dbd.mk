@@ -17,4 +17,10 @@ tests_unit_test_job_SOURCES = tests/unit/test_job.c dbd/job.c
 tests_unit_test_job_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
 tests_unit_test_job_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_job_LDADD = $(CMOCKA_TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_replyq
+tests_unit_test_replyq_SOURCES = tests/unit/test_replyq.c dbd/replyq.c
+tests_unit_test_replyq_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tests_unit_test_replyq_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_replyq_LDADD = $(CMOCKA_TEST_LIBS) -lpthread
 endif

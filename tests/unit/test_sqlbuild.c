@@ -75,15 +75,21 @@ static void expect_fail(const dbd_sql_dialect *d, const dbd_op *op,
     char err[256] = "";
     dbd_sql_stmt *s = dbd_sql_stmt_new(d);
     assert_non_null(s);
-    dbd_status st = dbd_sql_stmt_build(s, op, err, sizeof err);
-    if (st != want)
-        fail_msg("got %s (%s), want %s", dbd_status_name(st), err,
-                 dbd_status_name(want));
-    if (strstr(err, msg_part) == NULL)
-        fail_msg("message \"%s\" lacks \"%s\"", err, msg_part);
-    assert_string_equal(dbd_sql_stmt_text(s, NULL), "");
-    assert_string_equal(dbd_sql_stmt_shape(s, NULL), "");
-    assert_int_equal(dbd_sql_stmt_nbinds(s), 0);
+    /* the shape-only build refuses alike */
+    for (int shape_only = 0; shape_only < 2; shape_only++) {
+        err[0] = '\0';
+        dbd_status st = shape_only
+                            ? dbd_sql_stmt_build_shape(s, op, err, sizeof err)
+                            : dbd_sql_stmt_build(s, op, err, sizeof err);
+        if (st != want)
+            fail_msg("got %s (%s), want %s", dbd_status_name(st), err,
+                     dbd_status_name(want));
+        if (strstr(err, msg_part) == NULL)
+            fail_msg("message \"%s\" lacks \"%s\"", err, msg_part);
+        assert_string_equal(dbd_sql_stmt_text(s, NULL), "");
+        assert_string_equal(dbd_sql_stmt_shape(s, NULL), "");
+        assert_int_equal(dbd_sql_stmt_nbinds(s), 0);
+    }
     dbd_sql_stmt_destroy(&s);
 }
 
@@ -499,17 +505,34 @@ static void test_reuse(void **state)
 
 /* ---- shape keys ---- */
 
+/* The shape key and text of op; the shape-only build must give the same
+ * key and bind list and no text. */
 static void shape_of(const dbd_op *op, char *out, size_t outlen, char *text,
                      size_t textlen)
 {
     char err[128] = "";
     dbd_sql_stmt *s = dbd_sql_stmt_new(&dbd_sql_dialect_sqlite);
+    dbd_sql_stmt *k = dbd_sql_stmt_new(&dbd_sql_dialect_sqlite);
     assert_non_null(s);
+    assert_non_null(k);
     if (dbd_sql_stmt_build(s, op, err, sizeof err) != DBD_OK)
         fail_msg("build: %s", err);
+    if (dbd_sql_stmt_build_shape(k, op, err, sizeof err) != DBD_OK)
+        fail_msg("build_shape: %s", err);
     snprintf(out, outlen, "%s", dbd_sql_stmt_shape(s, NULL));
     snprintf(text, textlen, "%s", dbd_sql_stmt_text(s, NULL));
+    assert_string_equal(dbd_sql_stmt_shape(k, NULL), out);
+    assert_string_equal(dbd_sql_stmt_text(k, NULL), "");
+    assert_int_equal(dbd_sql_stmt_nbinds(k), dbd_sql_stmt_nbinds(s));
+    for (size_t i = 0; i < dbd_sql_stmt_nbinds(s); i++)
+        assert_true(dbd_value_equal(&dbd_sql_stmt_binds(k)[i],
+                                    &dbd_sql_stmt_binds(s)[i]));
+    /* and a full build after a shape-only one writes the text again */
+    if (dbd_sql_stmt_build(k, op, err, sizeof err) != DBD_OK)
+        fail_msg("build: %s", err);
+    assert_string_equal(dbd_sql_stmt_text(k, NULL), text);
     dbd_sql_stmt_destroy(&s);
+    dbd_sql_stmt_destroy(&k);
 }
 
 static void test_shape_same(void **state)

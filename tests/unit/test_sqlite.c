@@ -296,7 +296,7 @@ static void test_descriptor(void **state)
     assert_int_equal(C->size, sizeof(struct dbd_connector));
     assert_string_equal(C->scheme, "sqlite");
     assert_non_null(C->description);
-    assert_int_equal(C->caps, (1u << 11) - 1); /* every DBD_CAP_* bit */
+    assert_int_equal(C->caps, (1u << 12) - 1); /* every DBD_CAP_* bit */
     assert_non_null(C->open);
     assert_non_null(C->close);
     assert_non_null(C->ping);
@@ -341,7 +341,8 @@ static void test_open_bad_options(void **state)
         {{"journal_mode", "fast"}}, {{"synchronous", "maybe"}},
         {{"foreign_keys", "2"}},    {{"cache_size", "1k"}},
         {{"create", "perhaps"}},    {{"mode", "rwx"}},
-        {{"stmt_cache", "0"}},
+        {{"stmt_cache", "0"}},      {{"mmap_size", "-1"}},
+        {{"mmap_size", "lots"}},
     };
     for (size_t i = 0; i < N(bad); i++) {
         err[0] = '\0';
@@ -391,6 +392,8 @@ static void test_open_options(void **state)
     assert_int_equal(pragma_int(f, f->conn, "PRAGMA busy_timeout"), 5000);
     assert_int_equal(pragma_int(f, f->conn, "PRAGMA synchronous"), 1);
     assert_int_equal(pragma_int(f, f->conn, "PRAGMA foreign_keys"), 1);
+    /* reads through a 256 MiB memory map */
+    assert_int_equal(pragma_int(f, f->conn, "PRAGMA mmap_size"), 268435456);
 
     char url[1400], err[512] = "";
     void *conn = NULL;
@@ -408,6 +411,13 @@ static void test_open_options(void **state)
     assert_int_equal(pragma_int(f, conn, "PRAGMA foreign_keys"), 0);
     C->close(conn);
     C->close(NULL);
+
+    /* mmap_size = 0 reads with pread() again */
+    const dbd_option no_map[] = {{"option.mmap_size", "0"}};
+    EXPECT_ST(f, open_url(f->url, no_map, N(no_map), &conn, err, sizeof err),
+              DBD_OK);
+    assert_int_equal(pragma_int(f, conn, "PRAGMA mmap_size"), 0);
+    C->close(conn);
 }
 
 static void test_open_readonly_and_create(void **state)
@@ -976,6 +986,41 @@ static void test_stmt_cache(void **state)
     C->close(conn);
 }
 
+/* The declared types a cached statement keeps follow a schema change that
+ * makes SQLite re-prepare it. */
+static void test_stmt_cache_schema_change(void **state)
+{
+    fx *f = *state;
+    EXPECT_ST(f, run_raw(f, "CREATE TABLE t_re (a DATETIME)", NULL, 0),
+              DBD_OK);
+    EXPECT_ST(f, run_raw(f, "INSERT INTO t_re VALUES (0)", NULL, 0), DBD_OK);
+    dbd_request *r = req(DBD_OP_QUERY, "t_re");
+    EXPECT_ST(f, run_op(f, &r->op), DBD_OK);
+    assert_int_equal(dbd_result_col_type(f->res, 0), DBD_TYPE_DATETIME);
+    assert_int_equal(dbd_result_value(f->res, 0, 0)->type, DBD_TYPE_DATETIME);
+    EXPECT_ST(f, run_op(f, &r->op), DBD_OK); /* from the cache */
+    assert_int_equal(dbd_result_col_type(f->res, 0), DBD_TYPE_DATETIME);
+
+    EXPECT_ST(f, run_raw(f, "DROP TABLE t_re", NULL, 0), DBD_OK);
+    /* as many columns as before: only the re-prepare tells */
+    EXPECT_ST(f, run_raw(f, "CREATE TABLE t_re (a INTEGER)", NULL, 0),
+              DBD_OK);
+    EXPECT_ST(f, run_raw(f, "INSERT INTO t_re VALUES (0)", NULL, 0), DBD_OK);
+    EXPECT_ST(f, run_op(f, &r->op), DBD_OK);
+    assert_int_equal(dbd_result_col_type(f->res, 0), DBD_TYPE_INT);
+    assert_int_equal(dbd_result_value(f->res, 0, 0)->type, DBD_TYPE_INT);
+
+    EXPECT_ST(f, run_raw(f, "DROP TABLE t_re", NULL, 0), DBD_OK);
+    EXPECT_ST(f, run_raw(f, "CREATE TABLE t_re (a INTEGER, b TEXT)", NULL, 0),
+              DBD_OK);
+    EXPECT_ST(f, run_raw(f, "INSERT INTO t_re VALUES (0, 'x')", NULL, 0),
+              DBD_OK);
+    EXPECT_ST(f, run_op(f, &r->op), DBD_OK);
+    assert_int_equal(dbd_result_ncols(f->res), 2);
+    assert_int_equal(dbd_result_col_type(f->res, 1), DBD_TYPE_STRING);
+    dbd_request_destroy(&r);
+}
+
 static void test_sink_stop(void **state)
 {
     fx *f = *state;
@@ -1220,6 +1265,7 @@ int main(void)
         FX(test_datetime),
         FX(test_sql_text_in_value),
         FX(test_stmt_cache),
+        FX(test_stmt_cache_schema_change),
         FX(test_sink_stop),
         FX(test_transactions),
         FX(test_raw),
