@@ -17,3 +17,4 @@ include $(srcdir)/tests/unit/pgsql.mk
 include $(srcdir)/tests/unit/odbc.mk
 include $(srcdir)/tests/unit/ldap.mk
 include $(srcdir)/tests/unit/bdb.mk
+include $(srcdir)/tests/conformance/local.mk

@@ -67,14 +67,30 @@ static dbd_status updated_row(const txt_schema *s, const txt_row *old,
     return DBD_OK;
 }
 
-static dbd_status insert_row(const txt_table *t, const assigns *a,
-                             txt_cell *cells, txt_rows *out,
-                             txt_outcome *res, char *msg, size_t msglen)
+/* The largest auto id of t's rows (0 for none). */
+static int64_t auto_max_of(const txt_table *t, size_t ac)
+{
+    int64_t max = 0;
+    for (size_t r = 0; r < t->rows.n; r++) {
+        const txt_cell *c = &t->rows.v[r]->cells[ac];
+        if (!c->null && c->u.i > max)
+            max = c->u.i;
+    }
+    return max;
+}
+
+/* The row an insert of a makes; auto_max: the table's largest auto id
+ * when the caller knows it, else NULL (the rows are scanned). */
+static dbd_status new_row(const txt_table *t, const assigns *a,
+                          txt_cell *cells, const int64_t *auto_max,
+                          txt_row **row, txt_outcome *res, char *msg,
+                          size_t msglen)
 {
     const txt_schema *s = t->schema;
     bool *given = calloc(s->ncols, sizeof *given);
     dbd_status st = DBD_INTERNAL;
 
+    *row = NULL;
     if (given == NULL)
         return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
     memset(cells, 0, s->ncols * sizeof *cells);
@@ -108,12 +124,7 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
     if (s->auto_col >= 0) {
         size_t ac = (size_t)s->auto_col;
         if (!given[ac]) {
-            int64_t max = 0;
-            for (size_t r = 0; r < t->rows.n; r++) {
-                const txt_cell *c = &t->rows.v[r]->cells[ac];
-                if (!c->null && c->u.i > max)
-                    max = c->u.i;
-            }
+            int64_t max = auto_max != NULL ? *auto_max : auto_max_of(t, ac);
             if (max == INT64_MAX) {
                 st = dbd_failf(DBD_CONSTRAINT, msg, msglen,
                                "auto column '%s' has no id left",
@@ -125,17 +136,8 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
         }
         res->last_id = cells[ac].u.i;
     }
-    txt_row *row = txt_row_new(s, cells);
-    if (row == NULL) {
-        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
-        goto out;
-    }
-    if (txt_rows_copy(out, &t->rows) != 0) {
-        txt_row_unref(&row);
-        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
-        goto out;
-    }
-    if (txt_rows_push(out, row) != 0) { /* consumes row */
+    *row = txt_row_new(s, cells);
+    if (*row == NULL) {
         st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         goto out;
     }
@@ -144,6 +146,64 @@ static dbd_status insert_row(const txt_table *t, const assigns *a,
     st = DBD_OK;
 out:
     free(given);
+    return st;
+}
+
+static dbd_status insert_row(const txt_table *t, const assigns *a,
+                             txt_cell *cells, txt_rows *out,
+                             txt_outcome *res, char *msg, size_t msglen)
+{
+    txt_row *row = NULL;
+    dbd_status st = new_row(t, a, cells, NULL, &row, res, msg, msglen);
+
+    if (st != DBD_OK)
+        return st;
+    if (txt_rows_copy(out, &t->rows) != 0) {
+        txt_row_unref(&row);
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
+    }
+    if (txt_rows_push(out, row) != 0) /* consumes row */
+        return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
+    return DBD_OK;
+}
+
+dbd_status txt_modify_append(txt_table *t, const dbd_op *op,
+                             int64_t *auto_max, bool *auto_known,
+                             txt_outcome *res, char *msg, size_t msglen)
+{
+    dbd_status st;
+    assigns a = {0};
+    txt_row *row = NULL;
+    int ac = t->schema->auto_col;
+    txt_cell *cells = calloc(t->schema->ncols, sizeof *cells);
+
+    memset(res, 0, sizeof *res);
+    if (cells == NULL) {
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
+        goto out;
+    }
+    st = assigns_prepare(t, op, &a, msg, msglen);
+    if (st != DBD_OK)
+        goto out;
+    if (ac >= 0 && !*auto_known) {
+        *auto_max = auto_max_of(t, (size_t)ac);
+        *auto_known = true;
+    }
+    st = new_row(t, &a, cells, ac >= 0 ? auto_max : NULL, &row, res, msg,
+                 msglen);
+    if (st != DBD_OK)
+        goto out;
+    if (ac >= 0 && res->last_id > *auto_max)
+        *auto_max = res->last_id;
+    if (txt_rows_push(&t->rows, row) != 0) { /* consumes row */
+        *auto_known = false;
+        st = dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
+    }
+out:
+    if (st != DBD_OK)
+        memset(res, 0, sizeof *res);
+    assigns_free(&a);
+    free(cells);
     return st;
 }
 

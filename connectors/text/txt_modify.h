@@ -38,4 +38,16 @@ typedef struct txt_outcome {
 dbd_status txt_modify(const txt_table *t, const dbd_op *op, txt_rows *out,
                       txt_outcome *res, char *msg, size_t msglen);
 
+/*
+ * An INSERT applied in place to t, a transaction's private staged copy
+ * (its row array is its own; the rows stay shared): the row is appended
+ * to t->rows, so n inserts in one transaction cost O(n), not O(n^2).
+ * *auto_max caches the largest auto id of t's rows while *auto_known;
+ * this computes and maintains it, and any other write to t must clear
+ * *auto_known.  On failure t is unchanged.
+ */
+dbd_status txt_modify_append(txt_table *t, const dbd_op *op,
+                             int64_t *auto_max, bool *auto_known,
+                             txt_outcome *res, char *msg, size_t msglen);
+
 #endif

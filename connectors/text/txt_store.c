@@ -205,8 +205,17 @@ static dbd_status staged_write(txt_store *s, const dbd_op *op,
         if (copy == NULL)
             return dbd_failf(DBD_INTERNAL, msg, msglen, "out of memory");
         sg = &s->staged[s->nstaged++];
-        *sg = (txt_staged){copy, false};
+        *sg = (txt_staged){.table = copy};
     }
+    if (op->kind == DBD_OP_INSERT) {
+        /* The staged copy is private: append rather than copy it. */
+        dbd_status st = txt_modify_append(sg->table, op, &sg->auto_max,
+                                          &sg->auto_known, res, msg, msglen);
+        if (st == DBD_OK)
+            sg->dirty = true;
+        return st;
+    }
+    sg->auto_known = false; /* an update or delete may change the max */
     dbd_status st = txt_modify(sg->table, op, &rows, res, msg, msglen);
     if (st == DBD_OK && res->changed) {
         txt_table_set_rows(sg->table, &rows, &sg->table->id);

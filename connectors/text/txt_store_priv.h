@@ -6,6 +6,7 @@
 #define TXT_STORE_PRIV_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "txt_store.h"
 #include "txt_table.h"
@@ -14,6 +15,10 @@
 typedef struct txt_staged {
     txt_table *table; /* rows as the transaction left them; id: as read */
     bool dirty;       /* something changed: commit writes it */
+    /* The largest auto id of table's rows while auto_known: inserts
+     * append without rescanning (see txt_modify_append). */
+    int64_t auto_max;
+    bool auto_known;
 } txt_staged;
 
 struct txt_store {

@@ -59,10 +59,16 @@ fixture_start() {
     local dir=$DBD_TEST_DIR
     "$DBD_SRC/tools/dbd-schema" sqlite "$dir/db.sqlite" || return 1
     sqlite3 -bail "$dir/db.sqlite" < "$DBD_SRC/tests/lib/t_types.sql" || return 1
+    sqlite3 -bail "$dir/db.sqlite" < "$DBD_SRC/tests/lib/t_conf.sql" || return 1
     "$DBD_SRC/tools/dbd-schema" text "$dir/text" || return 1
     cp "$DBD_SRC/tests/lib/t_types.dbtext" "$dir/text/t_types" || return 1
+    cp "$DBD_SRC/tests/lib/t_conf.dbtext" "$dir/text/conf" || return 1
     fixture_connectors "$dir/connectors"
     fixture_config "$dir" > "$dir/dbd.conf"
+    # Datasources of the servers tests/run started (backends_start).
+    if [ -n "${DBD_EXTRA_DATASOURCES:-}" ] && [ -f "$DBD_EXTRA_DATASOURCES" ]; then
+        cat "$DBD_EXTRA_DATASOURCES" >> "$dir/dbd.conf"
+    fi
     export DBD_ENDPOINT="ipc://$dir/dbd.sock"
     "$DBD_BUILD/dbd/dbd" -c "$dir/dbd.conf" > "$dir/dbd.log" 2>&1 &
     DBD_PID=$!
