@@ -118,7 +118,9 @@ health=$(printf '%s\n' "$out" | awk '$1 == "sq" { print $4 }')
 check "datasources: sq up" "$health" up
 health=$(printf '%s\n' "$out" | awk '$1 == "dead" { print $4 }')
 check "datasources: dead down" "$health" down
-expect_match '^\(5 rows\)$' "datasources: five"
+for ds in sq tx sqraw busy1 dead; do
+    check "datasources: lists $ds" "$(printf '%s\n' "$out" | awk -v ds="$ds" '$1 == ds { print $1 }')" "$ds"
+done
 
 run stats
 expect_rc 0 "stats"
