@@ -1,7 +1,7 @@
 /*
  * answer.h - sending replies.  Replies leave either from the front end (on
- * the ROUTER socket the request came in on) or from a worker (over its
- * inproc PUSH socket to the front end, which forwards them); an outlet
+ * the ROUTER socket the request came in on) or from a worker (through the
+ * reply queue to the front end, which forwards them; replyq.h); an outlet
  * hides which.  Every final reply is counted here, so the stats see each
  * request exactly once.
  */

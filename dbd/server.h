@@ -1,7 +1,7 @@
 /*
  * server.h - the front end: binds the endpoints, starts the datasources,
  * and runs the main loop that owns every ZeroMQ ROUTER socket (requests
- * in, replies out), the inproc PULL socket workers send replies through,
+ * in, replies out), the queue workers send replies through (replyq.h),
  * and the signal descriptor.  It never waits on a backend.
  */
 #ifndef DBD_SERVER_H
