@@ -28,3 +28,15 @@ tools_bench_zmq_echo_SOURCES = tools/bench/zmq-echo.c \
 	tools/bench/args.c tools/bench/args.h tools/bench/clock.h
 tools_bench_zmq_echo_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS)
 tools_bench_zmq_echo_LDADD = $(ZMQ_LIBS)
+
+noinst_PROGRAMS += tools/bench/direct-bench
+tools_bench_direct_bench_SOURCES = tools/bench/direct-bench.c \
+	tools/dbbench/workload.c tools/dbbench/workload.h \
+	tools/bench/histogram.c tools/bench/histogram.h \
+	tools/bench/report.c tools/bench/report.h \
+	tools/bench/args.c tools/bench/args.h tools/bench/clock.h
+tools_bench_direct_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools/bench
+tools_bench_direct_bench_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) -pthread
+# libdbdclient for dbd_now_usec, which the shared workload builders use.
+tools_bench_direct_bench_LDADD = proto/libdbdclient.la proto/libdbdcore.la \
+	$(NETTLE_LIBS) -ldl -lpthread

@@ -71,15 +71,17 @@ out:
     return rc;
 }
 
+/* 0, -1 on failure, 1 when the datasource refuses an atomic batch
+ * (UNSUPPORTED: no transactions, e.g. LDAP). */
 static int write_batch(dbd_client *c, const dbbench_opts *o, uint64_t first,
-                       uint64_t n, char *err, size_t errlen)
+                       uint64_t n, bool atomic, char *err, size_t errlen)
 {
     int rc = -1;
     dbd_result *res = NULL;
     dbd_request *req = dbd_request_new(DBD_OP_BATCH, o->datasource, NULL);
     if (req == NULL)
         goto oom;
-    req->op.atomic = true;
+    req->op.atomic = atomic;
     for (uint64_t u = first; u < first + n; u++)
         if (bench_add_subscriber(req, u) < 0)
             goto oom;
@@ -87,7 +89,9 @@ static int write_batch(dbd_client *c, const dbbench_opts *o, uint64_t first,
     char what[96];
     snprintf(what, sizeof what, "prefill: writing user%" PRIu64 "..user%"
              PRIu64, first, first + n - 1);
-    if (check(res, what, err, errlen) == 0)
+    if (atomic && res != NULL && dbd_result_status(res) == DBD_UNSUPPORTED)
+        rc = 1;
+    else if (check(res, what, err, errlen) == 0)
         rc = 0;
     goto out;
 oom:
@@ -111,10 +115,19 @@ int bench_prefill(dbd_client *c, const dbbench_opts *o, char *err,
     }
     fprintf(stderr, "dbbench: prefill: %" PRIu64 " of %" PRIu64 " bench "
             "subscribers present, writing all of them\n", present, o->users);
+    bool atomic = true;
     for (uint64_t first = 0; first < o->users; first += BATCH_ROWS) {
         uint64_t n = o->users - first < BATCH_ROWS ? o->users - first
                                                    : BATCH_ROWS;
-        if (write_batch(c, o, first, n, err, errlen) < 0)
+        int rc = write_batch(c, o, first, n, atomic, err, errlen);
+        if (rc > 0) {
+            /* Replace is idempotent, so a batch cut short is harmless. */
+            fprintf(stderr, "dbbench: prefill: no atomic batches on %s, "
+                    "writing without\n", o->datasource);
+            atomic = false;
+            rc = write_batch(c, o, first, n, atomic, err, errlen);
+        }
+        if (rc != 0)
             return -1;
         uint64_t done = first + n;
         /* A line per 10% (and the last), not per batch. */
