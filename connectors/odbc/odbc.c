@@ -3,10 +3,11 @@
  * pinging a connection through unixODBC (odbc://DSN, see odbc_opts.c for
  * the other forms).
  *
- * Each connection has its own environment handle, so the connector keeps
- * no state outside its connections; the driver manager loads a driver
- * once however many environments use it.  What the DBMS behind the
- * driver can do is asked once per connection (odbc_dbms.c).
+ * Each connection has its own environment handle, so connections share
+ * nothing but the two things below that drivers force on the process;
+ * the driver manager loads a driver once however many environments use
+ * it.  What the DBMS behind the driver can do is asked once per
+ * connection (odbc_dbms.c).
  */
 #include "odbc_int.h"
 
