@@ -161,6 +161,8 @@ static dbd_status add_order(dbd_sql_stmt *s, const dbd_op *op, char *err,
         sqlstmt_sql(s, i == 0 ? " ORDER BY " : ", ");
         sqlstmt_ident(s, o->column);
         sqlstmt_sql(s, o->desc ? " DESC" : " ASC");
+        if (sqlstmt_dialect(s)->nulls == DBD_SQL_NULLS_HIGH)
+            sqlstmt_sql(s, o->desc ? " NULLS LAST" : " NULLS FIRST");
         if (i > 0)
             sqlstmt_shape(s, ",");
         sqlstmt_shape(s, o->column);

@@ -51,6 +51,15 @@ typedef enum dbd_sql_limit {
     DBD_SQL_LIMIT_FETCH,           /* OFFSET ? ROWS FETCH FIRST ? ROWS ONLY */
 } dbd_sql_limit;
 
+/* Where the backend puts NULLs in an ordered result.  dbd's rule is that
+ * NULL sorts before every value (first ascending, last descending), as in
+ * SQLite and MariaDB; a backend that sorts them high gets explicit NULLS
+ * FIRST / NULLS LAST so every connector returns the same order. */
+typedef enum dbd_sql_nulls {
+    DBD_SQL_NULLS_LOW = 0,         /* native order already matches */
+    DBD_SQL_NULLS_HIGH,            /* PostgreSQL: write NULLS FIRST/LAST */
+} dbd_sql_nulls;
+
 typedef struct dbd_sql_dialect {
     const char *name;        /* for messages, e.g. "sqlite" */
     const char *quote_open;  /* written before an identifier, e.g. "\"" */
@@ -61,6 +70,7 @@ typedef struct dbd_sql_dialect {
     /* LIMIT_OFFSET with an offset but no limit: the literal that means "no
      * limit" ("-1" for SQLite); NULL writes OFFSET alone. */
     const char *no_limit;
+    dbd_sql_nulls nulls;
 } dbd_sql_dialect;
 
 /* Ready-made dialects. */

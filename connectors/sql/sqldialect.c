@@ -19,6 +19,7 @@ const dbd_sql_dialect dbd_sql_dialect_postgresql = {
     .upsert = DBD_SQL_UPSERT_ON_CONFLICT,
     .limit = DBD_SQL_LIMIT_OFFSET,
     .no_limit = NULL, /* OFFSET alone is valid */
+    .nulls = DBD_SQL_NULLS_HIGH,
 };
 
 const dbd_sql_dialect dbd_sql_dialect_mysql = {

@@ -33,6 +33,7 @@ const conf_case conf_cases[] = {
     {"operators", Q | I, case_operators},
     {"operator &", Q | I | DBD_CAP_BITAND, case_bitand},
     {"order by", Q | I | DBD_CAP_ORDER, case_order},
+    {"order by with NULLs", Q | I | DBD_CAP_ORDER, case_order_nulls},
     {"limit offset", Q | I | DBD_CAP_ORDER | DBD_CAP_LIMIT, case_limit},
     {"literal values", Q | I | U | D, case_literal},
     {"concurrent writers", Q | I, case_concurrent},

@@ -203,6 +203,32 @@ void case_order(conf_t *T)
                 KEYS("o3", "o1", "o6"));
 }
 
+/* NULL sorts before every value: first ascending, last descending, on
+ * every backend (PostgreSQL sorts it high unless told). */
+void case_order_nulls(conf_t *T)
+{
+    const conf_row rows[] = {
+        {.k = "n1", .grp = dbd_null(), .i = dbd_int(4)},
+        {.k = "n2", .grp = dbd_int(2), .i = dbd_int(1)},
+        {.k = "n3", .grp = dbd_null(), .i = dbd_int(2)},
+        {.k = "n4", .grp = dbd_int(1), .i = dbd_int(3)},
+    };
+
+    if (!conf_put(T, rows, sizeof rows / sizeof rows[0]))
+        return;
+    expect_page(T, "order by grp asc (NULLs first), i asc",
+                (page){"grp", false, "i", false, -1, 0, NULL},
+                KEYS("n3", "n1", "n4", "n2"));
+    expect_page(T, "order by grp desc (NULLs last), i asc",
+                (page){"grp", true, "i", false, -1, 0, NULL},
+                KEYS("n2", "n4", "n3", "n1"));
+    expect_page(T, "order by grp asc, i desc limit 1 is a NULL row",
+                (page){"grp", false, "i", true, 1, 0, NULL}, KEYS("n1"));
+    expect_page(T, "order by grp desc limit 2 offset 1 crosses to NULLs",
+                (page){"grp", true, "i", true, 2, 1, NULL},
+                KEYS("n4", "n1"));
+}
+
 void case_limit(conf_t *T)
 {
     const cond grp2 = {"grp", DBD_CMP_EQ, dbd_int(2)};

@@ -177,6 +177,7 @@ void case_type_datetime(conf_t *T);
 void case_operators(conf_t *T);
 void case_bitand(conf_t *T);
 void case_order(conf_t *T);
+void case_order_nulls(conf_t *T);
 void case_limit(conf_t *T);
 void case_literal(conf_t *T);
 void case_concurrent(conf_t *T);

@@ -158,7 +158,7 @@ static void test_query_full(void **state)
                "\"i\" <> $2 AND \"i\" < $3 AND \"i\" > $4 AND \"i\" <= $5 "
                "AND \"i\" >= $6 AND (\"i\" & $7) <> 0 AND \"s\" IN ($8, $9, "
                "$10) AND \"d\" IS NULL AND \"dt\" IS NOT NULL ORDER BY \"k\" "
-               "ASC, \"id\" DESC LIMIT $11 OFFSET $12",
+               "ASC NULLS FIRST, \"id\" DESC NULLS LAST LIMIT $11 OFFSET $12",
                binds, N(binds));
     expect_sql(&dbd_sql_dialect_mysql, &op,
                "SELECT `id`, `k` FROM `t_types` WHERE `k` = ? AND `i` <> ? "
