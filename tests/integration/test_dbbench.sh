@@ -7,6 +7,7 @@
 set -u
 
 dbbench=$DBD_BUILD/tools/dbbench/dbbench
+dbctl=$DBD_BUILD/tools/dbctl/dbctl
 echo_bin=$DBD_BUILD/tools/bench/zmq-echo
 db=$DBD_TEST_DIR/db.sqlite
 out=$(mktemp -d -t test_dbbench.XXXXXX)
@@ -18,6 +19,8 @@ cleanup() {
     # The rows this test wrote: bench subscribers and their bindings.
     sqlite3 "$db" "DELETE FROM subscriber WHERE domain = 'bench.example';
                    DELETE FROM location WHERE domain = 'bench.example';" 2> /dev/null
+    "$dbctl" --endpoint "$DBD_ENDPOINT" delete tx location domain=bench.example \
+        > /dev/null 2>&1
     rm -rf "$out"
 }
 trap cleanup EXIT
@@ -49,6 +52,31 @@ check "prefilled ha1 and ha1b are the digest hashes" \
     "pass7 $want $wantb"
 check "upsert wrote bindings" \
     "$(sqlite3 "$db" "SELECT count(*) > 0 FROM location WHERE domain = 'bench.example' AND user_agent = 'dbbench'")" 1
+
+# Every column usrloc writes, so the binding is the same on every backend.
+check "an upserted binding has every usrloc column" \
+    "$(sqlite3 "$db" "SELECT DISTINCT socket || ' ' || methods || ' ' || flags || ' ' ||
+        cflags || ' ' || reg_id || ' ' || server_id || ' ' || connection_id || ' ' ||
+        keepalive || ' ' || partition || ' ' || q || ' ' ||
+        (received IS NULL) || (path IS NULL) || (instance IS NULL) || ' ' ||
+        (expires > last_modified)
+        FROM location WHERE domain = 'bench.example'")" \
+    "udp:127.0.0.1:5060 8159 0 0 0 0 -1 0 0 1.0 111 1"
+
+# db_text's location has NOT NULL columns without defaults: the upsert must
+# still be whole there.
+"$dbbench" --endpoint "$DBD_ENDPOINT" --datasource tx --users 20 --count 60 \
+    --mix upsert=1 --clients 2 --json > "$out/tx.json" 2> "$out/tx.err"
+rc=$?
+check "upserts on the text datasource exit 0 without errors" \
+    "$rc $(json_num errors "$out/tx.json") $(json_num requests "$out/tx.json")" "0 0 60"
+[ "$rc" -eq 0 ] || sed 's/^/# /' "$out/tx.err"
+"$dbctl" --endpoint "$DBD_ENDPOINT" query tx location domain=bench.example \
+    --columns ruid > "$out/tx.rows" 2>&1
+rows=$(grep -c '^ruid-' "$out/tx.rows")
+check "the text datasource holds one binding per user upserted (1 to 20)" \
+    "$([ "$rows" -ge 1 ] && [ "$rows" -le 20 ] && echo in-range) $(grep '^ruid-' "$out/tx.rows" | sort -u | wc -l)" \
+    "in-range $rows"
 
 "$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --users 200 --prefill --count 10 --clients 3 \
     --json > "$out/count.json" 2> "$out/count.err"
