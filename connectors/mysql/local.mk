@@ -6,7 +6,6 @@ noinst_LTLIBRARIES += connectors/mysql/libmyc.la
 connectors_mysql_libmyc_la_SOURCES = \
 	connectors/mysql/mysql.c connectors/mysql/mysql_int.h \
 	connectors/mysql/mysql_opts.c \
-	connectors/mysql/mysql_cache.c \
 	connectors/mysql/mysql_error.c \
 	connectors/mysql/mysql_time.c \
 	connectors/mysql/mysql_bind.c \

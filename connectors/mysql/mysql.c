@@ -66,7 +66,7 @@ static void myc_close(void *conn)
     if (c == NULL)
         return;
     /* statements first: closing one talks to the server */
-    myc_cache_destroy(&c->cache);
+    dbd_stmt_cache_destroy(&c->cache);
     dbd_sql_stmt_destroy(&c->sql);
     myc_params_free(&c->params);
     myc_rows_free(&c->rows);
@@ -207,7 +207,7 @@ static dbd_status myc_open(const dbd_host *host, const dbd_url *url,
     status = endpoint(url, &o, &server, &port, &c->where, err, errlen);
     if (status != DBD_OK)
         goto out;
-    if ((c->cache = myc_cache_new(o.stmt_cache)) == NULL ||
+    if ((c->cache = myc_stmt_cache_new(o.stmt_cache)) == NULL ||
         (c->sql = dbd_sql_stmt_new(&dbd_sql_dialect_mysql)) == NULL) {
         status = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
         goto out;

@@ -38,7 +38,7 @@ static dbd_status statement(myc_conn *c, const dbd_op *op, MYSQL_STMT **out,
     const char *key = dbd_sql_stmt_shape(c->sql, NULL);
     size_t len;
 
-    *out = myc_cache_get(c->cache, key);
+    *out = dbd_stmt_cache_get(c->cache, key, NULL);
     if (*out != NULL)
         return DBD_OK;
     dbd_status status = dbd_sql_stmt_build(c->sql, op, info->msg,
@@ -49,8 +49,9 @@ static dbd_status statement(myc_conn *c, const dbd_op *op, MYSQL_STMT **out,
     status = myc_prepare(c, text, len, out, info);
     if (status != DBD_OK)
         return status;
-    if (myc_cache_put(c->cache, dbd_sql_stmt_shape(c->sql, NULL), *out) !=
-        0) {
+    if (dbd_stmt_cache_put(c->cache, dbd_sql_stmt_shape(c->sql, NULL), *out,
+                           NULL) != 0) {
+        (void)mysql_stmt_close(*out);
         *out = NULL;
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "out of memory caching a statement");
@@ -78,7 +79,7 @@ dbd_status myc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
         mysql_stmt_errno(st) == CR_NEW_STMT_METADATA) {
         /* The table changed under the cached statement and its result
          * has other columns now: prepare it afresh, once. */
-        myc_cache_drop(c->cache, dbd_sql_stmt_shape(c->sql, NULL));
+        dbd_stmt_cache_drop(c->cache, dbd_sql_stmt_shape(c->sql, NULL));
         st = NULL;
         myc_info_init(info, info);
         status = statement(c, op, &st, info);

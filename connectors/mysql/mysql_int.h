@@ -15,6 +15,7 @@
 
 #include "../dbd_connector.h"
 #include "../sql/sqlbuild.h"
+#include "../sql/stmtcache.h"
 
 /* ---- options (mysql_opts.c) ---- */
 
@@ -43,26 +44,6 @@ typedef struct myc_opts {
  * or a bad value. */
 dbd_status myc_opts_parse(myc_opts *o, const dbd_option *opts, size_t n,
                           char *err, size_t errlen);
-
-/* ---- prepared-statement cache (mysql_cache.c) ---- */
-
-typedef struct myc_cache myc_cache;
-
-/* At most capacity statements (at least 1); NULL on allocation failure. */
-myc_cache *myc_cache_new(size_t capacity);
-/* Closes every statement; accepts NULL; clears *pc. */
-void myc_cache_destroy(myc_cache **pc);
-/* The statement cached under key, or NULL.  Borrowed: valid until the next
- * myc_cache_put() or myc_cache_drop(). */
-MYSQL_STMT *myc_cache_get(myc_cache *c, const char *key);
-/* Caches stmt under key, replacing an entry with the same key and evicting
- * the least recently used one when full (both closed).  Takes stmt in
- * every case: on failure (-1, out of memory) it is closed. */
-int myc_cache_put(myc_cache *c, const char *key, MYSQL_STMT *stmt);
-/* Closes and forgets the statement under key, if any. */
-void myc_cache_drop(myc_cache *c, const char *key);
-size_t myc_cache_count(const myc_cache *c);
-void myc_cache_stats(const myc_cache *c, uint64_t *hits, uint64_t *misses);
 
 /* ---- parameters (mysql_bind.c) ---- */
 
@@ -143,7 +124,7 @@ void myc_rows_free(myc_rows *rs);
 typedef struct myc_conn {
     MYSQL *db;
     const dbd_host *host;  /* may be NULL (tests) */
-    myc_cache *cache;
+    dbd_stmt_cache *cache; /* server-side prepared statements */
     dbd_sql_stmt *sql;     /* reused statement builder */
     myc_params params;
     myc_rows rows;
@@ -179,6 +160,10 @@ dbd_status myc_stmt_error(MYSQL *db, MYSQL_STMT *st, const char *what,
 
 /* Sets info to "nothing reported"; returns info or, when NULL, scratch. */
 dbd_exec_info *myc_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
+/* The connection's statement cache: at most capacity MYSQL_STMTs, each
+ * closed when it goes, which also frees it on the server
+ * (max_prepared_stmt_count is global); NULL on allocation failure. */
+dbd_stmt_cache *myc_stmt_cache_new(size_t capacity);
 /* A new statement prepared from text (len bytes); the caller closes it. */
 dbd_status myc_prepare(myc_conn *c, const char *text, size_t len,
                        MYSQL_STMT **out, dbd_exec_info *info);

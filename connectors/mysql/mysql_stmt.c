@@ -17,6 +17,21 @@ dbd_exec_info *myc_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
     return info;
 }
 
+/* The cache's release callback. */
+static void close_cached(void *ctx, void *stmt, void *extra)
+{
+    (void)ctx;
+    (void)extra;
+    /* fails only when the connection is gone, and then the server has
+     * dropped the statement already */
+    (void)mysql_stmt_close(stmt);
+}
+
+dbd_stmt_cache *myc_stmt_cache_new(size_t capacity)
+{
+    return dbd_stmt_cache_new(capacity, 0, close_cached, NULL);
+}
+
 dbd_status myc_prepare(myc_conn *c, const char *text, size_t len,
                        MYSQL_STMT **out, dbd_exec_info *info)
 {

@@ -8,7 +8,6 @@ connectors_odbc_libodbcc_la_SOURCES = \
 	connectors/odbc/odbc_opts.c \
 	connectors/odbc/odbc_dbms.c \
 	connectors/odbc/odbc_error.c \
-	connectors/odbc/odbc_cache.c \
 	connectors/odbc/odbc_time.c \
 	connectors/odbc/odbc_bind.c \
 	connectors/odbc/odbc_stmt.c \

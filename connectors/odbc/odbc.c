@@ -98,7 +98,7 @@ static void odbc_close(void *conn)
     if (c == NULL)
         return;
     /* Statements first: a driver may refuse to disconnect under them. */
-    odbc_cache_destroy(&c->cache);
+    dbd_stmt_cache_destroy(&c->cache);
     if (c->connected) {
         if (c->in_txn)
             SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_ROLLBACK);
@@ -142,7 +142,7 @@ static dbd_status odbc_open(const dbd_host *host, const dbd_url *url,
     if (status != DBD_OK)
         goto out;
     c = calloc(1, sizeof *c);
-    if (c == NULL || (c->cache = odbc_cache_new(o.stmt_cache)) == NULL) {
+    if (c == NULL || (c->cache = odbc_stmt_cache_new(o.stmt_cache)) == NULL) {
         status = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
         goto out;
     }

@@ -66,7 +66,7 @@ static dbd_status prepare_op(odbc_conn *c, const dbd_op *op,
                               info);
     if (status != DBD_OK)
         return status;
-    *out = odbc_cache_put(c->cache, dbd_buf_text(&c->key), h);
+    *out = odbc_stmt_put(c->cache, dbd_buf_text(&c->key), h);
     if (*out == NULL)
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "out of memory caching a statement");
@@ -74,7 +74,7 @@ static dbd_status prepare_op(odbc_conn *c, const dbd_op *op,
         status = odbc_exact_doubles(c, *out, dbd_sql_stmt_text(c->sql, NULL),
                                     info);
         if (status != DBD_OK) {
-            odbc_cache_drop(c->cache, dbd_buf_text(&c->key));
+            dbd_stmt_cache_drop(c->cache, dbd_buf_text(&c->key));
             *out = NULL;
         }
     }
@@ -135,7 +135,7 @@ dbd_status odbc_run_op(odbc_conn *c, const dbd_op *op, const dbd_sink *sink,
         status = make_key(c, op, serial, sizeof serial, info);
     if (status != DBD_OK)
         return status;
-    st = odbc_cache_get(c->cache, dbd_buf_text(&c->key));
+    st = odbc_stmt_get(c->cache, dbd_buf_text(&c->key));
     if (st == NULL) {
         status = prepare_op(c, op, serial, &st, info);
         if (status != DBD_OK)
@@ -158,7 +158,7 @@ dbd_status odbc_run_op(odbc_conn *c, const dbd_op *op, const dbd_sink *sink,
         (op->kind == DBD_OP_QUERY ||
          (status != DBD_CONSTRAINT && status != DBD_BUSY &&
           status != DBD_TIMEOUT)))
-        odbc_cache_drop(c->cache, dbd_buf_text(&c->key));
+        dbd_stmt_cache_drop(c->cache, dbd_buf_text(&c->key));
     if (status == DBD_NOTFOUND)
         odbc_serials_free(c); /* a table went away: ask again */
     if (status == DBD_OK && op->kind == DBD_OP_INSERT && serial[0] == '\0')

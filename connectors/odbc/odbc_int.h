@@ -17,6 +17,7 @@
 #include "../../proto/buf.h"
 #include "../dbd_connector.h"
 #include "../sql/sqlbuild.h"
+#include "../sql/stmtcache.h"
 
 /* ---- options (odbc_opts.c) ---- */
 
@@ -135,33 +136,28 @@ void odbc_cols_free(odbc_cols *cols);
 dbd_type odbc_type_of(SQLSMALLINT sqltype, SQLULEN size, SQLSMALLINT scale,
                       SQLSMALLINT *ctype);
 
-/* ---- prepared statements (odbc_cache.c) ---- */
+/* ---- cached statements (odbc_stmt.c) ---- */
 
+/* A prepared statement as the connection's statement cache keeps it: the
+ * area of its entry (the handle is the cache's statement as well), with
+ * its result columns once described. */
 typedef struct odbc_stmt {
     SQLHSTMT h;
     odbc_cols cols;
 } odbc_stmt;
 
-typedef struct odbc_cache odbc_cache;
-
-/* At most capacity statements (at least 1); NULL on allocation failure. */
-odbc_cache *odbc_cache_new(size_t capacity);
-/* Frees every statement; accepts NULL; clears *pc. */
-void odbc_cache_destroy(odbc_cache **pc);
-/* Frees every statement, keeping the cache. */
-void odbc_cache_clear(odbc_cache *c);
+/* At most capacity statements (at least 1), each freed with its columns
+ * when it goes; NULL on allocation failure. */
+dbd_stmt_cache *odbc_stmt_cache_new(size_t capacity);
 /* The statement cached under key, or NULL.  Borrowed: valid until the
- * next put, drop or clear. */
-odbc_stmt *odbc_cache_get(odbc_cache *c, const char *key);
+ * next put, drop or clear of the cache. */
+odbc_stmt *odbc_stmt_get(dbd_stmt_cache *cache, const char *key);
 /* Caches a new statement handle h under key (evicting the least recently
- * used one when full) and returns its entry; takes h in every case (on
- * failure, out of memory, h is freed and NULL returned). */
-odbc_stmt *odbc_cache_put(odbc_cache *c, const char *key, SQLHSTMT h);
-/* Frees the statement cached under key, if any: after an error its state
- * is not to be trusted. */
-void odbc_cache_drop(odbc_cache *c, const char *key);
-size_t odbc_cache_count(const odbc_cache *c);
-void odbc_cache_stats(const odbc_cache *c, uint64_t *hits, uint64_t *misses);
+ * used one when full) and returns its entry (odbc_stmt_get()'s rule);
+ * takes h in every case (on failure, out of memory, h is freed and NULL
+ * returned). */
+odbc_stmt *odbc_stmt_put(dbd_stmt_cache *cache, const char *key,
+                         SQLHSTMT h);
 
 /* ---- datetimes (odbc_time.c) ---- */
 
@@ -194,7 +190,7 @@ typedef struct odbc_conn {
     const dbd_host *host;  /* may be NULL (tests) */
     odbc_dbms dbms;
     long query_timeout;
-    odbc_cache *cache;
+    dbd_stmt_cache *cache; /* odbc_stmt areas: see odbc_stmt_get() */
     dbd_sql_stmt *sql;     /* reused statement builder */
     dbd_buf key;           /* cache key beyond the builder's shape */
     dbd_buf text;          /* statement text beyond the builder's */

@@ -87,7 +87,7 @@ out:
     odbc_release(st->h);
     if (status != DBD_OK) {
         col[0] = '\0';
-        odbc_cache_drop(c->cache, key);
+        dbd_stmt_cache_drop(c->cache, key);
     }
     return status;
 }

@@ -97,7 +97,7 @@ static dbd_status end_txn(odbc_conn *c, SQLSMALLINT how, dbd_exec_info *info)
                            "cannot switch autocommit back on", info);
     c->in_txn = false;
     if (c->dbms.cursors_lost)
-        odbc_cache_clear(c->cache);
+        dbd_stmt_cache_clear(c->cache);
     return status;
 }
 

@@ -1,12 +1,45 @@
 /*
- * odbc_stmt.c - running statements: the cached prepare, executing,
- * counting, releasing, and the one-integer queries the connector asks
- * itself (ping, last ids).
+ * odbc_stmt.c - running statements: the statement cache's entries, the
+ * cached prepare, executing, counting, releasing, and the one-integer
+ * queries the connector asks itself (ping, last ids).
  */
 #include "odbc_int.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The cache's release callback: the handle goes with its columns. */
+static void free_cached(void *ctx, void *stmt, void *extra)
+{
+    odbc_stmt *st = extra;
+    (void)ctx;
+    SQLFreeHandle(SQL_HANDLE_STMT, stmt);
+    odbc_cols_free(&st->cols);
+}
+
+dbd_stmt_cache *odbc_stmt_cache_new(size_t capacity)
+{
+    return dbd_stmt_cache_new(capacity, sizeof(odbc_stmt), free_cached,
+                              NULL);
+}
+
+odbc_stmt *odbc_stmt_get(dbd_stmt_cache *cache, const char *key)
+{
+    void *area = NULL;
+    return dbd_stmt_cache_get(cache, key, &area) != NULL ? area : NULL;
+}
+
+odbc_stmt *odbc_stmt_put(dbd_stmt_cache *cache, const char *key, SQLHSTMT h)
+{
+    void *area = NULL;
+    if (dbd_stmt_cache_put(cache, key, h, &area) != 0) {
+        SQLFreeHandle(SQL_HANDLE_STMT, h);
+        return NULL;
+    }
+    odbc_stmt *st = area;
+    st->h = h;
+    return st;
+}
 
 dbd_status odbc_prepare_new(odbc_conn *c, const char *text, size_t len,
                             SQLHSTMT *out, dbd_exec_info *info)
@@ -42,7 +75,7 @@ dbd_status odbc_prepare_cached(odbc_conn *c, const char *key,
                                dbd_exec_info *info)
 {
     SQLHSTMT h;
-    odbc_stmt *st = odbc_cache_get(c->cache, key);
+    odbc_stmt *st = odbc_stmt_get(c->cache, key);
 
     if (st != NULL) {
         *out = st;
@@ -52,7 +85,7 @@ dbd_status odbc_prepare_cached(odbc_conn *c, const char *key,
     dbd_status status = odbc_prepare_new(c, text, strlen(text), &h, info);
     if (status != DBD_OK)
         return status;
-    st = odbc_cache_put(c->cache, key, h);
+    st = odbc_stmt_put(c->cache, key, h);
     if (st == NULL)
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "out of memory caching a statement");
@@ -130,6 +163,6 @@ dbd_status odbc_query_int(odbc_conn *c, const char *key, const char *text,
 out:
     odbc_release(st->h);
     if (status != DBD_OK)
-        odbc_cache_drop(c->cache, key);
+        dbd_stmt_cache_drop(c->cache, key);
     return status;
 }

@@ -11,7 +11,6 @@ connectors_pgsql_libpgc_la_SOURCES = \
 	connectors/pgsql/pgsql_params.c \
 	connectors/pgsql/pgsql_decode.c \
 	connectors/pgsql/pgsql_datetime.c \
-	connectors/pgsql/pgsql_cache.c \
 	connectors/pgsql/pgsql_stmt.c \
 	connectors/pgsql/pgsql_serial.c \
 	connectors/pgsql/pgsql_run.c \

@@ -63,7 +63,9 @@ static void pgc_close(void *conn)
         return;
     /* first: the notice receiver points at c */
     PQfinish(c->pg);
-    pgc_cache_destroy(&c->cache);
+    c->pg = NULL; /* the statements end with the session, nothing to
+                     deallocate */
+    dbd_stmt_cache_destroy(&c->cache);
     pgc_serials_destroy(&c->serials);
     dbd_sql_stmt_destroy(&c->sql);
     pgc_params_free(&c->params);
@@ -104,7 +106,8 @@ static dbd_status pgc_open(const dbd_host *host, const dbd_url *url,
     if (status != DBD_OK)
         goto out;
     c = calloc(1, sizeof *c);
-    if (c == NULL || (c->cache = pgc_cache_new(o.stmt_cache)) == NULL ||
+    if (c == NULL ||
+        (c->cache = pgc_stmt_cache_new(c, o.stmt_cache)) == NULL ||
         (c->serials = pgc_serials_new()) == NULL ||
         (c->sql = dbd_sql_stmt_new(&dbd_sql_dialect_postgresql)) == NULL) {
         status = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");

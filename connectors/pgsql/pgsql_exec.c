@@ -93,7 +93,7 @@ dbd_status pgc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
         status = build_key(c, serial, info);
     for (int attempt = 0; status == DBD_OK && attempt < 2; attempt++) {
         bool cached = true;
-        st = pgc_cache_get(c->cache, dbd_buf_text(&c->key));
+        st = dbd_stmt_cache_get(c->cache, dbd_buf_text(&c->key), NULL);
         if (st == NULL) {
             cached = false;
             if (!text_built)

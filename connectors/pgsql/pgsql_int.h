@@ -16,6 +16,7 @@
 #include "../../proto/buf.h"
 #include "../dbd_connector.h"
 #include "../sql/sqlbuild.h"
+#include "../sql/stmtcache.h"
 
 /* Type OIDs of the built-in types the connector knows.  They are fixed in
  * PostgreSQL's catalog and never change; the server headers that name them
@@ -113,41 +114,20 @@ void pgc_params_free(pgc_params *p);
 dbd_status pgc_params_set(pgc_params *p, const dbd_value *vals, size_t n,
                           char *err, size_t errlen);
 
-/* ---- prepared-statement cache (pgsql_cache.c) ---- */
+/* ---- prepared statements (pgsql_stmt.c) ---- */
 
 #define PGC_NAME_MAX 24
 
-/* One statement prepared on the server. */
+/* One statement prepared on the server, as the connection's statement
+ * cache keeps it. */
 typedef struct pgc_stmt {
     char name[PGC_NAME_MAX]; /* "dbd_N", unique per connection */
     int nparams;
     int format;               /* result format: binary when every column is
                                  of a type pgc_binary_known() */
     bool returning;           /* an insert that returns the serial column */
+    unsigned long session_no; /* the session it lives in (pgc_conn's) */
 } pgc_stmt;
-
-typedef struct pgc_cache pgc_cache;
-
-/* At most capacity statements (at least 1); NULL on allocation failure. */
-pgc_cache *pgc_cache_new(size_t capacity);
-void pgc_cache_destroy(pgc_cache **pc);
-/* The statement cached under key, or NULL.  Borrowed: valid until the
- * next put or drop. */
-const pgc_stmt *pgc_cache_get(pgc_cache *c, const char *key);
-/* Caches a copy of st under key, which is not cached, and returns the
- * copy (pgc_cache_get's rule).  When the cache is full the least recently
- * used statement goes: its name is written to evicted (else evicted[0] is
- * NUL) for the caller to deallocate.  NULL when memory ran out (nothing
- * changed). */
-const pgc_stmt *pgc_cache_put(pgc_cache *c, const char *key,
-                              const pgc_stmt *st, char evicted[PGC_NAME_MAX]);
-/* Forgets every statement, without deallocating: for a new session. */
-void pgc_cache_clear(pgc_cache *c);
-/* Forgets key; its name goes to dropped (evicted's rule).  No-op when
- * absent. */
-void pgc_cache_drop(pgc_cache *c, const char *key, char dropped[PGC_NAME_MAX]);
-size_t pgc_cache_count(const pgc_cache *c);
-void pgc_cache_stats(const pgc_cache *c, uint64_t *hits, uint64_t *misses);
 
 /* ---- serial columns (pgsql_serial.c) ---- */
 
@@ -173,7 +153,8 @@ typedef struct pgc_rows {
 typedef struct pgc_conn {
     PGconn *pg;
     const dbd_host *host;  /* may be NULL (tests) */
-    pgc_cache *cache;
+    dbd_stmt_cache *cache; /* pgc_stmts by key (the shape and the types of
+                              the bound values) */
     pgc_serials *serials;
     dbd_sql_stmt *sql;     /* reused statement builder */
     pgc_params params;
@@ -181,6 +162,8 @@ typedef struct pgc_conn {
     dbd_buf key;           /* cache key being looked up */
     dbd_buf text;          /* statement text being prepared */
     unsigned long next_name;
+    unsigned long session_no; /* which session this is (a reset starts
+                                 another): statements die with theirs */
     char last_state[6];    /* SQLSTATE of the last statement's error, or "" */
     char session_sql[256]; /* the session's SET statements */
     bool numeric_double;
@@ -244,6 +227,10 @@ dbd_status pgc_run_simple(pgc_conn *c, const char *text, const char *what,
 
 /* ---- statements (pgsql_stmt.c) ---- */
 
+/* c's statement cache: at most capacity statements; one that goes is
+ * deallocated on the server while its session lives.  NULL on allocation
+ * failure. */
+dbd_stmt_cache *pgc_stmt_cache_new(pgc_conn *c, size_t capacity);
 /* Prepares text (nparams parameters of c->params' types) as a new
  * statement, learns its result format and caches it under key. */
 dbd_status pgc_prepare(pgc_conn *c, const char *key, const char *text,

@@ -99,13 +99,14 @@ dbd_status pgc_ready(pgc_conn *c, dbd_exec_info *info)
                                         ? PQerrorMessage(c->pg)
                                         : "it sent FATAL");
     pgc_one_line(why);
+    c->session_no++; /* whatever happens, the old session is over */
     PQreset(c->pg);
     c->goodbye = false;
     if (PQstatus(c->pg) != CONNECTION_OK)
         return pgc_error(c, NULL, "connection lost and cannot be opened "
                          "again", info->msg, sizeof info->msg);
     /* the old session's statements died with it */
-    pgc_cache_clear(c->cache);
+    dbd_stmt_cache_clear(c->cache);
     dbd_status status = pgc_session_set_up(c, info->msg, sizeof info->msg);
     if (status != DBD_OK)
         return DBD_UNAVAILABLE; /* let the daemon open it from scratch */

@@ -2,6 +2,12 @@
  * pgsql_stmt.c - preparing statements on the server and keeping them in
  * the connection's cache.
  *
+ * The cache holds each pgc_stmt (allocated) as its statement and hands
+ * back to release_cached() the ones it lets go, evicted or dropped, for
+ * deallocation on the server.  Prepared statements live in the server
+ * session, so a cache emptied because its session ended (a reset, the
+ * connection closing) has nothing to deallocate.
+ *
  * A statement is prepared with the types of the values bound to it (see
  * pgsql_params.c), then described once: when every result column is of a
  * type read from the binary format, the statement asks for binary results
@@ -10,6 +16,7 @@
 #include "pgsql_int.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Best effort: a statement that cannot be deallocated lives on in the
  * session, harmless under its unique name, until the connection closes. */
@@ -28,11 +35,25 @@ static void deallocate(pgc_conn *c, const char *name)
     PQclear(res);
 }
 
+/* The cache's release callback. */
+static void release_cached(void *ctx, void *stmt, void *extra)
+{
+    pgc_conn *c = ctx;
+    pgc_stmt *st = stmt;
+    (void)extra;
+    if (c->pg != NULL && st->session_no == c->session_no)
+        deallocate(c, st->name);
+    free(st);
+}
+
+dbd_stmt_cache *pgc_stmt_cache_new(pgc_conn *c, size_t capacity)
+{
+    return dbd_stmt_cache_new(capacity, 0, release_cached, c);
+}
+
 void pgc_forget(pgc_conn *c, const char *key)
 {
-    char name[PGC_NAME_MAX];
-    pgc_cache_drop(c->cache, key, name);
-    deallocate(c, name);
+    dbd_stmt_cache_drop(c->cache, key);
 }
 
 /* Binary results when every column can be read from them. */
@@ -59,8 +80,9 @@ dbd_status pgc_prepare(pgc_conn *c, const char *key, const char *text,
                        bool returning, const pgc_stmt **out,
                        dbd_exec_info *info)
 {
-    pgc_stmt st = {.nparams = (int)c->params.n, .returning = returning};
-    char evicted[PGC_NAME_MAX];
+    pgc_stmt st = {.nparams = (int)c->params.n, .returning = returning,
+                   .session_no = c->session_no};
+    pgc_stmt *kept = NULL;
     dbd_status status = pgc_check_conn(c, info);
     PGresult *res;
 
@@ -78,12 +100,20 @@ dbd_status pgc_prepare(pgc_conn *c, const char *key, const char *text,
     PQclear(res);
     status = describe(c, &st, info);
     if (status == DBD_OK) {
-        *out = pgc_cache_put(c->cache, key, &st, evicted);
-        if (*out == NULL)
+        /* a full cache evicts (and deallocates) its least recently used */
+        kept = malloc(sizeof *kept);
+        if (kept != NULL) {
+            *kept = st;
+            if (dbd_stmt_cache_put(c->cache, key, kept, NULL) != 0) {
+                free(kept);
+                kept = NULL;
+            }
+        }
+        if (kept == NULL)
             status = dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                                "out of memory caching a statement");
         else
-            deallocate(c, evicted);
+            *out = kept;
     }
     if (status != DBD_OK)
         deallocate(c, st.name);

@@ -5,7 +5,6 @@ noinst_LTLIBRARIES += connectors/sqlite/libsqlc.la
 connectors_sqlite_libsqlc_la_SOURCES = \
 	connectors/sqlite/sqlite.c connectors/sqlite/sqlite_int.h \
 	connectors/sqlite/sqlite_opts.c \
-	connectors/sqlite/sqlite_cache.c \
 	connectors/sqlite/sqlite_error.c \
 	connectors/sqlite/sqlite_bind.c \
 	connectors/sqlite/sqlite_rows.c \

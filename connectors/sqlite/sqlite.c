@@ -152,7 +152,7 @@ static void sqlc_close(void *conn)
     sqlc_conn *c = conn;
     if (c == NULL)
         return;
-    sqlc_cache_destroy(&c->cache);
+    dbd_stmt_cache_destroy(&c->cache);
     dbd_sql_stmt_destroy(&c->sql);
     sqlc_row_space_free(&c->rows);
     sqlite3_close_v2(c->db);
@@ -185,7 +185,7 @@ static dbd_status sqlc_open(const dbd_host *host, const dbd_url *url,
         goto out;
     c = calloc(1, sizeof *c);
     if (c == NULL || (c->path = strdup(url->target)) == NULL ||
-        (c->cache = sqlc_cache_new(o.stmt_cache)) == NULL ||
+        (c->cache = sqlc_stmt_cache_new(o.stmt_cache)) == NULL ||
         (c->sql = dbd_sql_stmt_new(&dbd_sql_dialect_sqlite)) == NULL) {
         status = dbd_failf(DBD_INTERNAL, err, errlen, "out of memory");
         goto out;

@@ -2,7 +2,7 @@
  * sqlite_exec.c - the data operations: query, insert, update, delete and
  * replace, built by the shared SQL builder and run through the statement
  * cache keyed by the builder's shape key.  The statement text is built
- * only when the key is not cached (see sqlite_cache.c).
+ * only when the key is not cached (see sqlc_cached()).
  */
 #include "sqlite_int.h"
 
@@ -39,8 +39,7 @@ dbd_status sqlc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
                                       sizeof info->msg);
     if (status != DBD_OK)
         goto out;
-    st = sqlc_cache_get(c->cache, dbd_sql_stmt_shape(c->sql, NULL), NULL,
-                        &cols);
+    st = sqlc_cached(c, dbd_sql_stmt_shape(c->sql, NULL), NULL, &cols);
     if (st == NULL) {
         status = dbd_sql_stmt_build(c->sql, op, info->msg, sizeof info->msg);
         if (status != DBD_OK)

@@ -15,6 +15,7 @@
 
 #include "../dbd_connector.h"
 #include "../sql/sqlbuild.h"
+#include "../sql/stmtcache.h"
 
 /* ---- options (sqlite_opts.c) ---- */
 
@@ -38,13 +39,14 @@ typedef struct sqlc_opts {
 dbd_status sqlc_opts_parse(sqlc_opts *o, const dbd_option *opts, size_t n,
                            char *err, size_t errlen);
 
-/* ---- prepared-statement cache (sqlite_cache.c) ---- */
+/* ---- column facts of cached statements (sqlite_rows.c) ---- */
 
 /*
  * What sqlc_stream() works out about a statement's result columns, kept
- * with the cached statement so that a repeated query does not work it out
- * again.  SQLite re-prepares a statement after a schema change, which may
- * change its columns, so the work is redone when its re-prepare count moves.
+ * with the cached statement (as its area in the statement cache) so that a
+ * repeated query does not work it out again.  SQLite re-prepares a
+ * statement after a schema change, which may change its columns, so the
+ * work is redone when its re-prepare count moves.
  */
 typedef struct sqlc_cols {
     bool known;        /* decl holds n types for the count below */
@@ -55,27 +57,6 @@ typedef struct sqlc_cols {
 } sqlc_cols;
 
 void sqlc_cols_free(sqlc_cols *cols);
-
-typedef struct sqlc_cache sqlc_cache;
-
-/* At most capacity statements (at least 1); NULL on allocation failure. */
-sqlc_cache *sqlc_cache_new(size_t capacity);
-/* Finalizes every statement; accepts NULL; clears *pc. */
-void sqlc_cache_destroy(sqlc_cache **pc);
-/* The statement cached under key whose text is text (any text when text is
- * NULL: see the top of sqlite_cache.c), or NULL; *cols (when cols is not
- * NULL) gets its column facts.  Borrowed: valid until the next
- * sqlc_cache_put(). */
-sqlite3_stmt *sqlc_cache_get(sqlc_cache *c, const char *key,
-                             const char *text, sqlc_cols **cols);
-/* Caches stmt under key, replacing an entry with the same key and evicting
- * the least recently used one when full (both finalized); *cols (when not
- * NULL) gets the new entry's empty column facts.  Takes stmt in every
- * case: on failure (-1, out of memory) it is finalized. */
-int sqlc_cache_put(sqlc_cache *c, const char *key, sqlite3_stmt *stmt,
-                   sqlc_cols **cols);
-size_t sqlc_cache_count(const sqlc_cache *c);
-void sqlc_cache_stats(const sqlc_cache *c, uint64_t *hits, uint64_t *misses);
 
 /* ---- the connection (sqlite.c) ---- */
 
@@ -92,7 +73,7 @@ typedef struct sqlc_row_space {
 typedef struct sqlc_conn {
     sqlite3 *db;
     const dbd_host *host;  /* may be NULL (tests) */
-    sqlc_cache *cache;
+    dbd_stmt_cache *cache; /* prepared statements with their sqlc_cols */
     dbd_sql_stmt *sql;     /* reused statement builder */
     sqlc_row_space rows;
     char *path;
@@ -133,6 +114,18 @@ dbd_status sqlc_stream(sqlc_conn *c, sqlite3_stmt *st, sqlc_cols *cols,
 
 /* ---- statements (sqlite_stmt.c) ---- */
 
+/* The connection's statement cache: at most capacity statements, each
+ * with its sqlc_cols; NULL on allocation failure. */
+dbd_stmt_cache *sqlc_stmt_cache_new(size_t capacity);
+/* The statement cached under key whose text is text, or NULL.  text may
+ * be NULL for any text: the data operations look up by the builder's shape
+ * key alone, which names everything the text is made from (see
+ * sqlbuild.h), so building the text only to compare it would buy nothing;
+ * fixed statements such as BEGIN have their text at hand and compare it.
+ * *cols (when cols is not NULL) gets its column facts.  Borrowed: valid
+ * until the next prepare. */
+sqlite3_stmt *sqlc_cached(sqlc_conn *c, const char *key, const char *text,
+                          sqlc_cols **cols);
 /* Finds or prepares text under cache key; *cols (when cols is not NULL)
  * gets the statement's cached column facts. */
 dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,

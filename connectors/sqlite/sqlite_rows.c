@@ -154,6 +154,12 @@ static int row_space_reserve(sqlc_row_space *rs, size_t n)
     return 0;
 }
 
+void sqlc_cols_free(sqlc_cols *cols)
+{
+    free(cols->decl);
+    memset(cols, 0, sizeof *cols);
+}
+
 /* The declared types of st's n columns: from cols when they are still
  * current, else worked out (and kept in cols when there is one).  NULL
  * when memory ran out. */

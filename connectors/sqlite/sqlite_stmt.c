@@ -35,12 +35,44 @@ int64_t sqlc_total_changes(sqlite3 *db)
 #endif
 }
 
+/* The cache's release callback: a statement goes with its column facts. */
+static void release_cached(void *ctx, void *stmt, void *extra)
+{
+    (void)ctx;
+    sqlite3_finalize(stmt);
+    sqlc_cols_free(extra);
+}
+
+dbd_stmt_cache *sqlc_stmt_cache_new(size_t capacity)
+{
+    return dbd_stmt_cache_new(capacity, sizeof(sqlc_cols), release_cached,
+                              NULL);
+}
+
+static bool has_text(void *stmt, const void *text)
+{
+    const char *sql = sqlite3_sql(stmt);
+    return sql != NULL && strcmp(sql, text) == 0;
+}
+
+sqlite3_stmt *sqlc_cached(sqlc_conn *c, const char *key, const char *text,
+                          sqlc_cols **cols)
+{
+    void *area = NULL;
+    sqlite3_stmt *st = dbd_stmt_cache_get_if(c->cache, key,
+                                             text != NULL ? has_text : NULL,
+                                             text, &area);
+    if (st != NULL && cols != NULL)
+        *cols = area;
+    return st;
+}
+
 dbd_status sqlc_prepare_cached(sqlc_conn *c, const char *key,
                                const char *text, size_t len,
                                sqlite3_stmt **out, sqlc_cols **cols,
                                dbd_exec_info *info)
 {
-    sqlite3_stmt *st = sqlc_cache_get(c->cache, key, text, cols);
+    sqlite3_stmt *st = sqlc_cached(c, key, text, cols);
     if (st != NULL) {
         *out = st;
         return DBD_OK;
@@ -67,9 +99,14 @@ dbd_status sqlc_prepare_put(sqlc_conn *c, const char *key, const char *text,
     if (st == NULL)
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "empty statement text");
-    if (sqlc_cache_put(c->cache, key, st, cols) != 0)
+    void *area = NULL;
+    if (dbd_stmt_cache_put(c->cache, key, st, &area) != 0) {
+        sqlite3_finalize(st);
         return dbd_failf(DBD_INTERNAL, info->msg, sizeof info->msg,
                          "out of memory caching a statement");
+    }
+    if (cols != NULL)
+        *cols = area;
     *out = st;
     return DBD_OK;
 }

@@ -4,7 +4,8 @@ if HAVE_CMOCKA
 if BUILD_MYSQL
 check_PROGRAMS += tests/unit/test_mysql
 
-tests_unit_test_mysql_SOURCES = tests/unit/test_mysql.c
+tests_unit_test_mysql_SOURCES = tests/unit/test_mysql.c \
+	tests/unit/connector_fixture.c tests/unit/connector_fixture.h
 tests_unit_test_mysql_CFLAGS = $(CMOCKA_TEST_CFLAGS) $(MYSQL_CFLAGS)
 tests_unit_test_mysql_LDADD = connectors/mysql/libmyc.la \
 	connectors/sql/libdbdsql.la $(CMOCKA_TEST_LIBS) $(MYSQL_LIBS)

@@ -14,7 +14,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -28,9 +27,8 @@
 #include <unistd.h>
 
 #include "bdb/bdb_plan.h"
-#include "dbd_connector.h"
-
-extern const struct dbd_connector dbd_connector;
+/* last: it defines C and N, names library headers use for parameters */
+#include "connector_collect.h"
 
 /* The tables most tests use: the conformance table and one with a
  * two-column key, a plain index and a unique index. */
@@ -57,115 +55,6 @@ static const char test_schema[] =
     "index = tag\n"
     "unique = code\n";
 
-/* ---- collecting sink ---------------------------------------------------- */
-
-typedef struct collected {
-    size_t ncols;
-    char **names;
-    dbd_type *types;
-    size_t nrows, caprows;
-    dbd_value *vals; /* nrows * ncols; bytes are owned copies */
-    int columns_calls;
-    size_t stop_at_row; /* 0: never ask to stop */
-} collected;
-
-static void collected_clear(collected *c)
-{
-    for (size_t i = 0; i < c->nrows * c->ncols; i++)
-        if (c->vals[i].type == DBD_TYPE_STRING ||
-            c->vals[i].type == DBD_TYPE_BLOB)
-            free((void *)c->vals[i].u.s.ptr);
-    for (size_t i = 0; i < c->ncols; i++)
-        free(c->names[i]);
-    free(c->names);
-    free(c->types);
-    free(c->vals);
-    size_t stop = c->stop_at_row;
-    memset(c, 0, sizeof *c);
-    c->stop_at_row = stop;
-}
-
-static int sink_columns(void *ctx, size_t n, const char *const *names,
-                        const dbd_type *types)
-{
-    collected *c = ctx;
-    c->columns_calls++;
-    c->ncols = n;
-    c->names = calloc(n + 1, sizeof *c->names);
-    c->types = calloc(n + 1, sizeof *c->types);
-    if (c->names == NULL || c->types == NULL)
-        return 1;
-    for (size_t i = 0; i < n; i++) {
-        c->names[i] = strdup(names[i]);
-        c->types[i] = types[i];
-    }
-    return 0;
-}
-
-static int sink_row(void *ctx, const dbd_value *values)
-{
-    collected *c = ctx;
-    if (c->stop_at_row > 0 && c->nrows + 1 >= c->stop_at_row)
-        return 1;
-    if (c->nrows == c->caprows) {
-        /* geometric growth: the sanitizer's realloc always copies */
-        size_t cap = c->caprows > 0 ? c->caprows * 2 : 16;
-        dbd_value *grown = realloc(c->vals, cap * (c->ncols + 1) *
-                                                sizeof *grown);
-        if (grown == NULL)
-            return 1;
-        c->vals = grown;
-        c->caprows = cap;
-    }
-    for (size_t i = 0; i < c->ncols; i++) {
-        dbd_value v = values[i];
-        if (v.type == DBD_TYPE_STRING || v.type == DBD_TYPE_BLOB) {
-            char *copy = malloc(v.u.s.len + 1);
-            if (copy == NULL)
-                return 1;
-            if (v.u.s.len > 0)
-                memcpy(copy, v.u.s.ptr, v.u.s.len);
-            copy[v.u.s.len] = '\0';
-            v.u.s.ptr = copy;
-        }
-        c->vals[c->nrows * c->ncols + i] = v;
-    }
-    c->nrows++;
-    return 0;
-}
-
-static const dbd_value *cell(const collected *c, size_t row, size_t col)
-{
-    assert_true(row < c->nrows);
-    assert_true(col < c->ncols);
-    return &c->vals[row * c->ncols + col];
-}
-
-static void assert_bytes(const dbd_value *v, dbd_type type, const void *p,
-                         size_t n)
-{
-    assert_int_equal(v->type, type);
-    assert_int_equal(v->u.s.len, n);
-    if (n > 0)
-        assert_memory_equal(v->u.s.ptr, p, n);
-}
-
-static void assert_str(const dbd_value *v, const char *s)
-{
-    assert_bytes(v, DBD_TYPE_STRING, s, strlen(s));
-}
-
-static void assert_int(const dbd_value *v, int64_t i)
-{
-    assert_int_equal(v->type, DBD_TYPE_INT);
-    assert_true(v->u.i == i);
-}
-
-static void assert_nullv(const dbd_value *v)
-{
-    assert_int_equal(v->type, DBD_TYPE_NULL);
-}
-
 /* ---- directories and connections ---------------------------------------- */
 
 typedef struct fixture {
@@ -174,74 +63,21 @@ typedef struct fixture {
     void *conn;
 } fixture;
 
-static void host_log(void *ctx, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void host_log(void *ctx, int level, const char *fmt, ...)
-{
-    (void)ctx;
-    if (level > DBD_LOG_WARNING)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "# log %d: ", level);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-static const dbd_host test_host = {NULL, host_log};
-
-static void make_temp_dir(char *dir, size_t len)
-{
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, len, "%s/bdb-test-XXXXXX", tmp && *tmp ? tmp : P_tmpdir);
-    assert_non_null(mkdtemp(dir));
-}
-
-static int remove_entry(const char *path, const struct stat *sb, int flag,
-                        struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *dir)
-{
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    assert_int_equal(fputs(text, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
-}
-
 /* Opens dir with a schema file (NULL: none) and extra options. */
 static dbd_status open_with(const char *dir, const char *schema,
                             const dbd_option *extra, size_t nextra,
                             void **conn, char *err, size_t errlen)
 {
-    char scheme[] = "bdb";
-    char target[PATH_MAX];
     dbd_option opts[8];
     size_t n = 0;
-    dbd_url u;
 
-    memset(&u, 0, sizeof u);
-    snprintf(target, sizeof target, "%s", dir);
-    u.scheme = scheme;
-    u.target = target;
     opts[n++] = (dbd_option){"option.sync", "write"};
     if (schema != NULL)
         opts[n++] = (dbd_option){"option.schema", schema};
     for (size_t i = 0; i < nextra && n < 8; i++)
         opts[n++] = extra[i];
-    return dbd_connector.open(&test_host, &u, opts, n, conn, err, errlen);
+    return open_dir(&host_warning_logs, "bdb", dir, opts, n, conn, err,
+                    errlen);
 }
 
 static void *must_open(const char *dir, const char *schema,
@@ -260,7 +96,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    make_temp_dir(f->dir, sizeof f->dir);
+    assert_int_equal(make_temp_dir(f->dir, sizeof f->dir, "bdb-test"), 0);
     snprintf(f->schema, sizeof f->schema, "%s/tables.ini", f->dir);
     write_text(f->schema, test_schema);
     f->conn = must_open(f->dir, f->schema, NULL, 0);
@@ -279,51 +115,6 @@ static int teardown(void **state)
 
 /* ---- operations ---------------------------------------------------------- */
 
-static dbd_op op_of(dbd_op_kind kind, const char *table)
-{
-    dbd_op op;
-    memset(&op, 0, sizeof op);
-    op.kind = kind;
-    op.table = table;
-    op.limit = -1;
-    return op;
-}
-
-static dbd_status run(void *conn, const dbd_op *op, collected *out,
-                      dbd_exec_info *info)
-{
-    dbd_sink sink = {out, sink_columns, sink_row};
-    collected_clear(out);
-    return dbd_connector.exec(conn, op, &sink, info);
-}
-
-static void expect_status(dbd_status got, dbd_status want,
-                          const dbd_exec_info *info)
-{
-    if (got != want)
-        fail_msg("got %s (%s), want %s", dbd_status_name(got), info->msg,
-                 dbd_status_name(want));
-}
-
-static void expect_msg(const char *msg, const char *part)
-{
-    if (strstr(msg, part) == NULL)
-        fail_msg("message \"%s\" lacks \"%s\"", msg, part);
-}
-
-static dbd_status write_op(void *conn, dbd_op_kind kind, const char *table,
-                           dbd_assign *values, size_t nvalues,
-                           dbd_cond *where, size_t nwhere,
-                           dbd_exec_info *info)
-{
-    dbd_op op = op_of(kind, table);
-    op.values = values;
-    op.nvalues = nvalues;
-    op.where = where;
-    op.nwhere = nwhere;
-    return dbd_connector.exec(conn, &op, NULL, info);
-}
-
 /* Inserts into conf; returns the new id. */
 static int64_t insert_conf(void *conn, dbd_assign *values, size_t n)
 {
@@ -335,54 +126,13 @@ static int64_t insert_conf(void *conn, dbd_assign *values, size_t n)
     return info.last_id;
 }
 
-static dbd_value str(const char *s)
-{
-    return dbd_string(s, strlen(s));
-}
-
-/* Runs op (first column must be an int) and checks it against want. */
-static void expect_ids(void *conn, const dbd_op *op, const int64_t *want,
-                       size_t nwant)
-{
-    collected c = {0};
-    dbd_exec_info info;
-    dbd_status st = run(conn, op, &c, &info);
-    if (st != DBD_OK)
-        fail_msg("query failed: %s: %s", dbd_status_name(st), info.msg);
-    assert_int_equal(c.columns_calls, 1);
-    if (c.nrows != nwant) {
-        fprintf(stderr, "# got %zu rows, want %zu:", c.nrows, nwant);
-        for (size_t r = 0; r < c.nrows; r++)
-            fprintf(stderr, " %lld", (long long)cell(&c, r, 0)->u.i);
-        fputc('\n', stderr);
-    }
-    assert_int_equal(c.nrows, nwant);
-    for (size_t r = 0; r < nwant; r++)
-        if (cell(&c, r, 0)->u.i != want[r])
-            fail_msg("row %zu: id %lld, want %lld", r,
-                     (long long)cell(&c, r, 0)->u.i, (long long)want[r]);
-    collected_clear(&c);
-}
-
-#define IDS(...) ((const int64_t[]){__VA_ARGS__}), \
-    (sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t))
-#define NO_IDS NULL, 0
-
 static const char *const id_only[] = {"id"};
 
 /* conf ids where one condition holds, in id order. */
 static void expect_where(void *conn, dbd_cond cond, const int64_t *want,
                          size_t nwant)
 {
-    dbd_order order = {"id", false};
-    dbd_op op = op_of(DBD_OP_QUERY, "conf");
-    op.columns = (const char **)id_only;
-    op.ncolumns = 1;
-    op.where = &cond;
-    op.nwhere = 1;
-    op.order = &order;
-    op.norder = 1;
-    expect_ids(conn, &op, want, nwant);
+    expect_where_ids(conn, "conf", cond, want, nwant);
 }
 
 static size_t count_rows(void *conn, const char *table)

@@ -32,21 +32,14 @@
 #include <cmocka.h>
 
 #include "buf.h"
-#include "dbd_connector.h"
 #include "ldap/ldc_entry.h"
 #include "ldap/ldc_filter.h"
 #include "ldap/ldc_int.h"
 #include "ldap/ldc_map.h"
 #include "ldap/ldc_value.h"
-#include "request.h"
-#include "result.h"
 #include "url.h"
-
-extern const struct dbd_connector dbd_connector;
-#define C (&dbd_connector)
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STRV(lit) dbd_string(lit, sizeof(lit) - 1)
+/* last: it defines C and N, names library headers use for parameters */
+#include "connector_fixture.h"
 
 /* The server all server tests share (read-only after main() set it). */
 typedef struct server {
@@ -60,69 +53,6 @@ typedef struct server {
 } server;
 
 static server srv;
-
-typedef struct fx {
-    void *conn;
-    dbd_result *res;
-    dbd_exec_info info;
-    size_t stop_after; /* the sink stops after this many rows; 0 never */
-    size_t rows_seen;
-    char dir[512];     /* scratch directory for mapping files */
-} fx;
-
-#define EXPECT_ST(f, got, want)                                             \
-    do {                                                                    \
-        dbd_status got_ = (got);                                            \
-        if (got_ != (want))                                                 \
-            fail_msg("line %d: got %s (%s), want %s", __LINE__,            \
-                     dbd_status_name(got_), (f)->info.msg,                 \
-                     dbd_status_name(want));                                \
-    } while (0)
-
-/* ---- the sink: rows into a dbd_result ---- */
-
-static int sink_columns(void *ctx, size_t n, const char *const *names,
-                        const dbd_type *types)
-{
-    fx *f = ctx;
-    return dbd_result_set_columns(f->res, n, names, types) == 0 ? 0 : -1;
-}
-
-static int sink_row(void *ctx, const dbd_value *values)
-{
-    fx *f = ctx;
-    if (f->stop_after > 0 && f->rows_seen >= f->stop_after)
-        return 1;
-    f->rows_seen++;
-    return dbd_result_add_row(f->res, values) == 0 ? 0 : -1;
-}
-
-static dbd_status run_on(fx *f, void *conn, const dbd_op *op)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    dbd_result_destroy(&f->res);
-    f->res = dbd_result_new();
-    assert_non_null(f->res);
-    f->rows_seen = 0;
-    memset(&f->info, 0, sizeof f->info);
-    return C->exec(conn, op, &sink, &f->info);
-}
-
-static dbd_status run_req_on(fx *f, void *conn, dbd_request **preq)
-{
-    char err[256];
-    assert_non_null(*preq);
-    if (dbd_request_validate(*preq, err, sizeof err) != DBD_OK)
-        fail_msg("request does not validate: %s", err);
-    dbd_status st = run_on(f, conn, &(*preq)->op);
-    dbd_request_destroy(preq);
-    return st;
-}
-
-static dbd_status run_req(fx *f, dbd_request **preq)
-{
-    return run_req_on(f, f->conn, preq);
-}
 
 static dbd_status open_with(const char *url, const char *mapping,
                             const dbd_option *extra, size_t nextra,
@@ -145,98 +75,18 @@ static dbd_status open_with(const char *url, const char *mapping,
     return st;
 }
 
-static dbd_request *req(dbd_op_kind kind, const char *table)
-{
-    dbd_request *r = dbd_request_new(kind, "test", table);
-    assert_non_null(r);
-    return r;
-}
-
-static void add_value(dbd_request *r, const char *col, dbd_value v)
-{
-    assert_int_equal(dbd_op_add_value(r, &r->op, col, &v), 0);
-}
-
-static void add_where(dbd_request *r, const char *col, dbd_cmp cmp,
-                      dbd_value v)
-{
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, &v), 0);
-}
-
-static void add_column(dbd_request *r, const char *col)
-{
-    assert_int_equal(dbd_op_add_column(r, &r->op, col), 0);
-}
-
 static int64_t insert_kgi(fx *f, const char *k, dbd_value grp, dbd_value i)
 {
-    dbd_request *r = req(DBD_OP_INSERT, "conf");
-    add_value(r, "k", dbd_string(k, strlen(k)));
-    add_value(r, "grp", grp);
-    add_value(r, "i", i);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    assert_int_equal(f->info.affected, 1);
-    assert_true(f->info.last_id > 0);
-    return f->info.last_id;
-}
-
-/* The cells of column col of the last result joined by ',': strings as
- * they are, ints in decimal, NULL as '-'. */
-static const char *column_list(const fx *f, size_t col, char *buf,
-                               size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t row = 0; row < dbd_result_nrows(f->res); row++) {
-        const dbd_value *v = dbd_result_value(f->res, row, col);
-        assert_non_null(v);
-        const char *sep = row > 0 ? "," : "";
-        int n;
-        if (v->type == DBD_TYPE_STRING)
-            n = snprintf(buf + used, len - used, "%s%.*s", sep,
-                         (int)v->u.s.len, v->u.s.ptr);
-        else if (v->type == DBD_TYPE_INT)
-            n = snprintf(buf + used, len - used, "%s%lld", sep,
-                         (long long)v->u.i);
-        else if (v->type == DBD_TYPE_NULL)
-            n = snprintf(buf + used, len - used, "%s-", sep);
-        else
-            n = snprintf(buf + used, len - used, "%s?", sep);
-        assert_true(n >= 0 && (size_t)n < len - used);
-        used += (size_t)n;
-    }
-    return buf;
+    int64_t id = insert_kgi_into(f, "conf", k, grp, i);
+    assert_true(id > 0);
+    return id;
 }
 
 /* k of the rows satisfying one condition, ordered by k. */
 static const char *keys_where(fx *f, const char *col, dbd_cmp cmp,
                               dbd_value v, char *buf, size_t len)
 {
-    dbd_request *r = req(DBD_OP_QUERY, "conf");
-    add_column(r, "k");
-    if (cmp == DBD_CMP_ISNULL || cmp == DBD_CMP_NOTNULL)
-        assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, NULL), 0);
-    else
-        add_where(r, col, cmp, v);
-    assert_int_equal(dbd_op_add_order(r, &r->op, "k", false), 0);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    return column_list(f, 0, buf, len);
-}
-
-static void expect_cell(const dbd_value *got, const dbd_value *want)
-{
-    assert_non_null(got);
-    if (!dbd_value_equal(got, want))
-        fail_msg("value differs: got type %s, want %s",
-                 dbd_type_name(got->type), dbd_type_name(want->type));
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    assert_int_equal(fputs(text, fp) >= 0, 1);
-    assert_int_equal(fclose(fp), 0);
+    return keys_matching(f, "conf", "k", col, cmp, &v, 1, buf, len);
 }
 
 /* ---- fixtures ---- */
@@ -246,10 +96,7 @@ static int setup_offline(void **state)
     fx *f = calloc(1, sizeof *f);
     if (f == NULL)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/dbd-ldap-XXXXXX",
-             tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
-    if (mkdtemp(f->dir) == NULL) {
+    if (make_temp_dir(f->dir, sizeof f->dir, "dbd-ldap") != 0) {
         free(f);
         return -1;
     }
@@ -274,29 +121,6 @@ static int setup(void **state)
         print_error("clearing conf: %s\n", f->info.msg);
         return -1;
     }
-    return 0;
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    if (dir[0] == '\0' || strchr(dir, '\'') != NULL)
-        return;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "# could not remove %s\n", dir);
-}
-
-static int teardown(void **state)
-{
-    fx *f = *state;
-    if (f == NULL)
-        return 0;
-    if (f->conn != NULL)
-        C->close(f->conn);
-    dbd_result_destroy(&f->res);
-    remove_tree(f->dir);
-    free(f);
     return 0;
 }
 
@@ -395,10 +219,10 @@ static void test_map_errors(void **state)
         {"[t]\nbase = ou=t\nobjectclass = x\nrdn = a\ncolumn.a = aa int\n"
          "rdnattr = a b\n", "rdnattr 'a b' is not an attribute name"},
     };
-    char path[600], err[512];
+    char path[1100], err[512];
     snprintf(path, sizeof path, "%s/map.ini", f->dir);
     for (size_t i = 0; i < N(cases); i++) {
-        write_file(path, cases[i].text);
+        write_text(path, cases[i].text);
         err[0] = '\0';
         ldc_map *m = ldc_map_load(path, "", err, sizeof err);
         if (m != NULL || strstr(err, cases[i].want) == NULL)
@@ -410,7 +234,7 @@ static void test_map_errors(void **state)
     assert_non_null(strstr(err, "cannot read it"));
     /* an empty base puts the table at the URL's base DN */
     snprintf(path, sizeof path, "%s/map.ini", f->dir);
-    write_file(path, "[t]\nbase =\nobjectclass = a b\nrdn = x\n"
+    write_text(path, "[t]\nbase =\nobjectclass = a b\nrdn = x\n"
                      "column.x = xx int\n");
     ldc_map *m = ldc_map_load(path, "dc=y", err, sizeof err);
     assert_non_null(m);
@@ -563,9 +387,9 @@ static void test_values(void **state)
 /* A table like conf for filter and DN tests, without a server. */
 static ldc_map *conf_map(fx *f)
 {
-    char path[600], err[512];
+    char path[1100], err[512];
     snprintf(path, sizeof path, "%s/conf.ini", f->dir);
-    write_file(path,
+    write_text(path,
                "[conf]\nbase = ou=conf\nobjectclass = dbdConf\nrdn = k\n"
                "column.id = cId int notnull\ncolumn.k = cK string notnull\n"
                "column.grp = cGrp int\ncolumn.d = cD double\n"
@@ -1426,10 +1250,10 @@ static void test_kamailio_tables(void **state)
 static void test_missing_base(void **state)
 {
     fx *f = *state;
-    char path[600], err[512];
+    char path[1100], err[512];
     void *conn = NULL;
     snprintf(path, sizeof path, "%s/missing.ini", f->dir);
-    write_file(path, "[gone]\nbase = ou=gone\nobjectclass = dbdConf\n"
+    write_text(path, "[gone]\nbase = ou=gone\nobjectclass = dbdConf\n"
                      "rdn = k\nautoincrement = id\n"
                      "column.id = dbdConfId int notnull\n"
                      "column.k = dbdConfK string notnull\n"
@@ -1637,8 +1461,8 @@ static void server_stop_own(void)
     remove_tree(srv.own_dir);
 }
 
-#define FX(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
-#define OFF(t) cmocka_unit_test_setup_teardown(t, setup_offline, teardown)
+#define FX(t) cmocka_unit_test_setup_teardown(t, setup, fx_teardown)
+#define OFF(t) cmocka_unit_test_setup_teardown(t, setup_offline, fx_teardown)
 
 int main(void)
 {

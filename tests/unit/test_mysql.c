@@ -20,17 +20,10 @@
 
 #include <cmocka.h>
 
-#include "dbd_connector.h"
-#include "request.h"
-#include "result.h"
 #include "url.h"
 #include "mysql/mysql_int.h"
-
-extern const struct dbd_connector dbd_connector;
-#define C (&dbd_connector)
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STRV(lit) dbd_string(lit, sizeof(lit) - 1)
+/* last: it defines C and N, names library headers use for parameters */
+#include "connector_fixture.h"
 
 static const char create_t[] =
     "CREATE TABLE t_myc (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
@@ -39,134 +32,37 @@ static const char create_t[] =
     "dt DATETIME(6) NULL) ENGINE=InnoDB CHARACTER SET utf8mb4 "
     "COLLATE utf8mb4_nopad_bin";
 
-typedef struct fx {
-    const char *url;
-    void *conn;
-    dbd_result *res;      /* rows of the last run */
-    dbd_exec_info info;   /* counters and message of the last run */
-    size_t stop_after;    /* the sink stops after this many rows; 0 never */
-    size_t rows_seen;
-    bool count_only;      /* the sink counts rows without keeping them */
-    int columns_calls;
-    void *killer;         /* when set, the sink kills the connection... */
-    unsigned long victim; /* ...with this id at row kill_at */
-    size_t kill_at;
-} fx;
+/* A kill in the middle of a stream: when the sink takes row `at`, the
+ * connection killer kills the session whose id is victim. */
+typedef struct kill_plan {
+    void *killer; /* cleared once the kill ran */
+    unsigned long victim;
+    size_t at;
+} kill_plan;
 
-static dbd_status run_raw_on(struct fx *f, void *conn, const char *sql,
-                             const dbd_value *params, size_t n);
-
-#define EXPECT_ST(f, got, want)                                             \
-    do {                                                                    \
-        dbd_status got_ = (got);                                            \
-        if (got_ != (want))                                                 \
-            fail_msg("line %d: got %s (%s), want %s", __LINE__,            \
-                     dbd_status_name(got_), (f)->info.msg,                 \
-                     dbd_status_name(want));                                \
-    } while (0)
-
-/* ---- the sink: rows into a dbd_result ---- */
-
-static int sink_columns(void *ctx, size_t n, const char *const *names,
-                        const dbd_type *types)
+/* The row hook of a kill_plan: runs the KILL on the side and puts the
+ * fixture's run back as it was. */
+static int kill_at_row(fx *f, const dbd_value *values)
 {
-    fx *f = ctx;
-    f->columns_calls++;
-    return dbd_result_set_columns(f->res, n, names, types) == 0 ? 0 : -1;
-}
-
-static int sink_row(void *ctx, const dbd_value *values)
-{
-    fx *f = ctx;
-    if (f->stop_after > 0 && f->rows_seen >= f->stop_after)
-        return 1;
-    f->rows_seen++;
-    if (f->killer != NULL && f->rows_seen == f->kill_at) {
-        char sql[64];
-        dbd_exec_info saved = f->info;
-        dbd_result *rows = f->res;
-        int calls = f->columns_calls;
-        void *killer = f->killer;
-        f->killer = NULL;
-        snprintf(sql, sizeof sql, "KILL CONNECTION %lu", f->victim);
-        f->res = NULL; /* the kill's own (empty) result goes elsewhere */
-        dbd_status st = run_raw_on(f, killer, sql, NULL, 0);
-        dbd_result_destroy(&f->res);
-        f->res = rows;
-        f->info = saved;
-        f->rows_seen = f->kill_at;
-        f->columns_calls = calls;
-        if (st != DBD_OK)
-            return -1;
-    }
-    if (f->count_only)
+    kill_plan *plan = f->on_row_ctx;
+    (void)values;
+    if (plan->killer == NULL || f->rows_seen != plan->at)
         return 0;
-    return dbd_result_add_row(f->res, values) == 0 ? 0 : -1;
-}
-
-static void fresh_result(fx *f)
-{
+    char sql[64];
+    dbd_exec_info saved = f->info;
+    dbd_result *rows = f->res;
+    int calls = f->columns_calls;
+    void *killer = plan->killer;
+    plan->killer = NULL;
+    snprintf(sql, sizeof sql, "KILL CONNECTION %lu", plan->victim);
+    f->res = NULL; /* the kill's own (empty) result goes elsewhere */
+    dbd_status st = run_raw_on(f, killer, sql, NULL, 0);
     dbd_result_destroy(&f->res);
-    f->res = dbd_result_new();
-    assert_non_null(f->res);
-    f->rows_seen = 0;
-    f->columns_calls = 0;
-    memset(&f->info, 0, sizeof f->info);
-}
-
-static dbd_status run_op_on(fx *f, void *conn, const dbd_op *op)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->exec(conn, op, &sink, &f->info);
-}
-
-static dbd_status run_req_on(fx *f, void *conn, dbd_request **preq)
-{
-    char err[256];
-    assert_non_null(*preq);
-    if (dbd_request_validate(*preq, err, sizeof err) != DBD_OK)
-        fail_msg("request does not validate: %s", err);
-    dbd_status st = run_op_on(f, conn, &(*preq)->op);
-    dbd_request_destroy(preq);
-    return st;
-}
-
-static dbd_status run_req(fx *f, dbd_request **preq)
-{
-    return run_req_on(f, f->conn, preq);
-}
-
-static dbd_status run_raw_on(fx *f, void *conn, const char *sql,
-                             const dbd_value *params, size_t n)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->raw(conn, sql, strlen(sql), params, n, &sink, &f->info);
-}
-
-static dbd_status run_raw(fx *f, const char *sql, const dbd_value *params,
-                          size_t n)
-{
-    return run_raw_on(f, f->conn, sql, params, n);
-}
-
-static dbd_status open_url(const char *url, const dbd_option *opts,
-                           size_t nopts, void **conn, char *err,
-                           size_t errlen)
-{
-    dbd_url *u = dbd_url_parse(url, err, errlen);
-    assert_non_null(u);
-    /* as the daemon does: configured options, then the URL's */
-    dbd_option all[8];
-    size_t n = 0;
-    for (size_t i = 0; i < nopts && n < N(all); i++)
-        all[n++] = opts[i];
-    for (size_t i = 0; i < u->nparams && n < N(all); i++)
-        all[n++] = u->params[i];
-    dbd_status st = C->open(NULL, u, all, n, conn, err, errlen);
-    dbd_url_destroy(&u);
-    return st;
+    f->res = rows;
+    f->info = saved;
+    f->rows_seen = plan->at;
+    f->columns_calls = calls;
+    return st == DBD_OK ? 0 : -1;
 }
 
 /* The URL of the test server with its user, password or database
@@ -199,7 +95,7 @@ static int setup(void **state)
     char err[512];
     if (f == NULL)
         return -1;
-    f->url = getenv("DBD_TEST_MYSQL_URL");
+    snprintf(f->url, sizeof f->url, "%s", getenv("DBD_TEST_MYSQL_URL"));
     *state = f;
     if (open_url(f->url, NULL, 0, &f->conn, err, sizeof err) != DBD_OK) {
         print_error("open %s: %s\n", f->url, err);
@@ -217,137 +113,20 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fx *f = *state;
-    if (f == NULL)
-        return 0;
-    if (f->conn != NULL)
-        C->close(f->conn);
-    dbd_result_destroy(&f->res);
-    free(f);
-    return 0;
-}
-
 /* ---- helpers ---- */
-
-static dbd_request *req(dbd_op_kind kind, const char *table)
-{
-    dbd_request *r = dbd_request_new(kind, "test", table);
-    assert_non_null(r);
-    return r;
-}
-
-static void add_value(dbd_request *r, const char *col, dbd_value v)
-{
-    assert_int_equal(dbd_op_add_value(r, &r->op, col, &v), 0);
-}
-
-static void add_where(dbd_request *r, const char *col, dbd_cmp cmp,
-                      dbd_value v)
-{
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, &v), 0);
-}
-
-static void add_column(dbd_request *r, const char *col)
-{
-    assert_int_equal(dbd_op_add_column(r, &r->op, col), 0);
-}
 
 static int64_t insert_kgi(fx *f, const char *k, dbd_value grp, dbd_value i)
 {
-    dbd_request *r = req(DBD_OP_INSERT, "t_myc");
-    add_value(r, "k", dbd_string(k, strlen(k)));
-    add_value(r, "grp", grp);
-    add_value(r, "i", i);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    assert_int_equal(f->info.affected, 1);
-    assert_true(f->info.last_id > 0);
-    return f->info.last_id;
-}
-
-/* The cells of column col in the last result, joined by ',': strings as
- * they are, ints in decimal, NULL as '-'. */
-static const char *column_list(const fx *f, size_t col, char *buf,
-                               size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t row = 0; row < dbd_result_nrows(f->res); row++) {
-        const dbd_value *v = dbd_result_value(f->res, row, col);
-        assert_non_null(v);
-        const char *sep = row > 0 ? "," : "";
-        int n;
-        if (v->type == DBD_TYPE_STRING)
-            n = snprintf(buf + used, len - used, "%s%.*s", sep,
-                         (int)v->u.s.len, v->u.s.ptr);
-        else if (v->type == DBD_TYPE_INT)
-            n = snprintf(buf + used, len - used, "%s%lld", sep,
-                         (long long)v->u.i);
-        else if (v->type == DBD_TYPE_NULL)
-            n = snprintf(buf + used, len - used, "%s-", sep);
-        else
-            n = snprintf(buf + used, len - used, "%s?", sep);
-        assert_true(n > 0 && (size_t)n < len - used);
-        used += (size_t)n;
-    }
-    return buf;
+    int64_t id = insert_kgi_into(f, "t_myc", k, grp, i);
+    assert_true(id > 0);
+    return id;
 }
 
 /* k of the rows matching one condition, in id order. */
 static const char *keys_where(fx *f, const char *col, dbd_cmp cmp,
                               const dbd_value *v, char *buf, size_t len)
 {
-    dbd_request *r = req(DBD_OP_QUERY, "t_myc");
-    add_column(r, "k");
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, v), 0);
-    assert_int_equal(dbd_op_add_order(r, &r->op, "id", false), 0);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    return column_list(f, 0, buf, len);
-}
-
-static void expect_cell(const dbd_value *got, const dbd_value *want)
-{
-    assert_non_null(got);
-    if (!dbd_value_equal(got, want)) {
-        if (got->type == DBD_TYPE_DOUBLE && want->type == DBD_TYPE_DOUBLE)
-            fail_msg("value differs: got %.17g, want %.17g", got->u.d,
-                     want->u.d);
-        if (got->type == DBD_TYPE_INT && want->type == DBD_TYPE_INT)
-            fail_msg("value differs: got %lld, want %lld",
-                     (long long)got->u.i, (long long)want->u.i);
-        if (got->type == DBD_TYPE_DATETIME &&
-            want->type == DBD_TYPE_DATETIME)
-            fail_msg("value differs: got %lld us, want %lld us",
-                     (long long)got->u.usec, (long long)want->u.usec);
-        if (got->type == DBD_TYPE_STRING && want->type == DBD_TYPE_STRING)
-            fail_msg("value differs: got \"%.*s\" (%zu bytes), want "
-                     "\"%.*s\" (%zu bytes)",
-                     (int)(got->u.s.len > 60 ? 60 : got->u.s.len),
-                     got->u.s.ptr, got->u.s.len,
-                     (int)(want->u.s.len > 60 ? 60 : want->u.s.len),
-                     want->u.s.ptr, want->u.s.len);
-        fail_msg("value differs: got type %s, want %s",
-                 dbd_type_name(got->type), dbd_type_name(want->type));
-    }
-}
-
-/* The single value of a one-row, one-column raw query. */
-static const dbd_value *raw_scalar(fx *f, void *conn, const char *sql)
-{
-    EXPECT_ST(f, run_raw_on(f, conn, sql, NULL, 0), DBD_OK);
-    assert_int_equal(dbd_result_nrows(f->res), 1);
-    const dbd_value *v = dbd_result_value(f->res, 0, 0);
-    assert_non_null(v);
-    return v;
-}
-
-static int64_t raw_int(fx *f, void *conn, const char *sql)
-{
-    int64_t n = 0;
-    (void)raw_scalar(f, conn, sql);
-    assert_int_equal(dbd_result_get_int64(f->res, 0, 0, &n), 0);
-    return n;
+    return keys_matching(f, "t_myc", "id", col, cmp, v, 1, buf, len);
 }
 
 /* ---- descriptor and open ---- */
@@ -1286,7 +1065,7 @@ static void test_stmt_cache(void **state)
 
     insert_kgi(f, "c1", dbd_int(1), dbd_int(1));
     insert_kgi(f, "c2", dbd_int(2), dbd_int(2));
-    myc_cache_stats(c->cache, &hits0, &misses0);
+    dbd_stmt_cache_stats(c->cache, &hits0, &misses0);
     uint64_t before = server_prepares(f);
     for (int i = 1; i <= 5; i++) {
         dbd_request *r = req(DBD_OP_QUERY, "t_myc");
@@ -1295,7 +1074,7 @@ static void test_stmt_cache(void **state)
         EXPECT_ST(f, run_req(f, &r), DBD_OK);
         assert_int_equal(dbd_result_nrows(f->res), 1);
     }
-    myc_cache_stats(c->cache, &hits, &misses);
+    dbd_stmt_cache_stats(c->cache, &hits, &misses);
     assert_int_equal(misses - misses0, 1);
     assert_int_equal(hits - hits0, 4);
     /* one prepare for the five queries, one for the raw status query */
@@ -1312,7 +1091,7 @@ static void test_stmt_cache(void **state)
         add_where(r, "k", DBD_CMP_EQ, STRV("c2"));
         EXPECT_ST(f, run_req_on(f, small, &r), DBD_OK);
         assert_int_equal(dbd_result_nrows(f->res), 1);
-        assert_int_equal(myc_cache_count(((myc_conn *)small)->cache), 1);
+        assert_int_equal(dbd_stmt_cache_count(((myc_conn *)small)->cache), 1);
     }
     C->close(small);
 }
@@ -1419,7 +1198,7 @@ static void test_raw_refused(void **state)
     EXPECT_ST(f, run_raw(f, "SELECT ?, ?", &one, 1), DBD_BAD);
     assert_non_null(strstr(f->info.msg, "2 parameters, 1 given"));
     EXPECT_ST(f, run_raw(f, "", NULL, 0), DBD_BAD);
-    dbd_sink sink = {f, sink_columns, sink_row};
+    dbd_sink sink = fx_sink(f);
     EXPECT_ST(f, C->raw(f->conn, "SELECT 1\0x", 10, NULL, 0, &sink, &f->info),
               DBD_BAD);
     /* the connection is still good */
@@ -1478,19 +1257,21 @@ static void test_killed_mid_stream(void **state)
 
     fill_rows(f, 100000);
     EXPECT_ST(f, open_url(f->url, NULL, 0, &killer, err, sizeof err), DBD_OK);
-    f->killer = killer;
-    f->victim = mysql_thread_id(((myc_conn *)f->conn)->db);
-    f->kill_at = 100;
+    kill_plan plan = {killer, mysql_thread_id(((myc_conn *)f->conn)->db),
+                      100};
+    f->on_row = kill_at_row;
+    f->on_row_ctx = &plan;
     f->count_only = true;
     dbd_request *r = req(DBD_OP_QUERY, "t_myc");
     EXPECT_ST(f, run_req(f, &r), DBD_UNAVAILABLE);
     f->count_only = false;
-    assert_null(f->killer); /* the kill ran */
+    f->on_row = NULL;
+    assert_null(plan.killer); /* the kill ran */
     assert_true(f->rows_seen >= 100 && f->rows_seen < 100000);
     C->close(killer);
 }
 
-#define FX(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define FX(t) cmocka_unit_test_setup_teardown(t, setup, fx_teardown)
 
 int main(void)
 {

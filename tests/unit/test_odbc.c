@@ -20,162 +20,23 @@
 
 #include <cmocka.h>
 
-#include "dbd_connector.h"
-#include "request.h"
-#include "result.h"
 #include "url.h"
 #include "odbc/odbc_int.h"
+/* last: it defines C and N, names library headers use for parameters */
+#include "connector_fixture.h"
 
-extern const struct dbd_connector dbd_connector;
-#define C (&dbd_connector)
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STRV(lit) dbd_string(lit, sizeof(lit) - 1)
 #define TABLE "t_odbc"
-
-typedef struct fx {
-    const char *url;
-    void *conn;
-    dbd_result *res;      /* rows of the last run */
-    dbd_exec_info info;   /* counters and message of the last run */
-    size_t stop_after;    /* the sink stops after this many rows; 0 never */
-    size_t rows_seen;
-} fx;
-
-#define EXPECT_ST(f, got, want)                                             \
-    do {                                                                    \
-        dbd_status got_ = (got);                                            \
-        if (got_ != (want))                                                 \
-            fail_msg("line %d (%s): got %s (%s), want %s", __LINE__,       \
-                     (f)->url, dbd_status_name(got_), (f)->info.msg,        \
-                     dbd_status_name(want));                                \
-    } while (0)
 
 static odbc_dbms_kind kind_of(const fx *f)
 {
     return ((const odbc_conn *)f->conn)->dbms.kind;
 }
 
-/* ---- the sink: rows into a dbd_result ---- */
-
-static int sink_columns(void *ctx, size_t n, const char *const *names,
-                        const dbd_type *types)
-{
-    fx *f = ctx;
-    return dbd_result_set_columns(f->res, n, names, types) == 0 ? 0 : -1;
-}
-
-static int sink_row(void *ctx, const dbd_value *values)
-{
-    fx *f = ctx;
-    if (f->stop_after > 0 && f->rows_seen >= f->stop_after)
-        return 1;
-    f->rows_seen++;
-    return dbd_result_add_row(f->res, values) == 0 ? 0 : -1;
-}
-
-static void fresh_result(fx *f)
-{
-    dbd_result_destroy(&f->res);
-    f->res = dbd_result_new();
-    assert_non_null(f->res);
-    f->rows_seen = 0;
-    memset(&f->info, 0, sizeof f->info);
-}
-
-static dbd_status run_op_on(fx *f, void *conn, const dbd_op *op)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->exec(conn, op, &sink, &f->info);
-}
-
-static dbd_status run_req_on(fx *f, void *conn, dbd_request **preq)
-{
-    char err[256];
-    assert_non_null(*preq);
-    if (dbd_request_validate(*preq, err, sizeof err) != DBD_OK)
-        fail_msg("request does not validate: %s", err);
-    dbd_status st = run_op_on(f, conn, &(*preq)->op);
-    dbd_request_destroy(preq);
-    return st;
-}
-
-static dbd_status run_req(fx *f, dbd_request **preq)
-{
-    return run_req_on(f, f->conn, preq);
-}
-
-static dbd_status raw_on(fx *f, void *conn, const char *sql,
-                         const dbd_value *params, size_t n)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->raw(conn, sql, strlen(sql), params, n, &sink, &f->info);
-}
-
-static dbd_status run_raw(fx *f, const char *sql, const dbd_value *params,
-                          size_t n)
-{
-    return raw_on(f, f->conn, sql, params, n);
-}
-
-static dbd_status open_url(const char *url, const dbd_option *opts,
-                           size_t nopts, void **conn, char *err,
-                           size_t errlen)
-{
-    dbd_url *u = dbd_url_parse(url, err, errlen);
-    assert_non_null(u);
-    /* as the daemon does: configured options, then the URL's */
-    dbd_option all[8];
-    size_t n = 0;
-    for (size_t i = 0; i < nopts && n < N(all); i++)
-        all[n++] = opts[i];
-    for (size_t i = 0; i < u->nparams && n < N(all); i++)
-        all[n++] = u->params[i];
-    dbd_status st = C->open(NULL, u, all, n, conn, err, errlen);
-    dbd_url_destroy(&u);
-    return st;
-}
-
 /* ---- requests ---- */
-
-static dbd_request *req(dbd_op_kind kind)
-{
-    dbd_request *r = dbd_request_new(kind, "test", TABLE);
-    assert_non_null(r);
-    return r;
-}
-
-static void add_value(dbd_request *r, const char *col, dbd_value v)
-{
-    assert_int_equal(dbd_op_add_value(r, &r->op, col, &v), 0);
-}
-
-static void add_where(dbd_request *r, const char *col, dbd_cmp cmp,
-                      dbd_value v)
-{
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, &v), 0);
-}
-
-static void add_column(dbd_request *r, const char *col)
-{
-    assert_int_equal(dbd_op_add_column(r, &r->op, col), 0);
-}
-
-static void add_order(dbd_request *r, const char *col, bool desc)
-{
-    assert_int_equal(dbd_op_add_order(r, &r->op, col, desc), 0);
-}
-
-static dbd_value str(const char *s)
-{
-    return dbd_string(s, strlen(s));
-}
 
 static int64_t insert_kv(fx *f, const char *k, const char *col, dbd_value v)
 {
-    dbd_request *r = req(DBD_OP_INSERT);
+    dbd_request *r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str(k));
     if (col != NULL)
         add_value(r, col, v);
@@ -186,7 +47,7 @@ static int64_t insert_kv(fx *f, const char *k, const char *col, dbd_value v)
 
 static int64_t insert_kgi(fx *f, const char *k, int64_t grp, int64_t i)
 {
-    dbd_request *r = req(DBD_OP_INSERT);
+    dbd_request *r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str(k));
     add_value(r, "grp", dbd_int(grp));
     add_value(r, "i", dbd_int(i));
@@ -194,50 +55,17 @@ static int64_t insert_kgi(fx *f, const char *k, int64_t grp, int64_t i)
     return f->info.last_id;
 }
 
-/* The cells of column col in the last result, joined by ',': strings as
- * they are, ints in decimal, NULL as '-'. */
-static const char *column_list(const fx *f, size_t col, char *buf,
-                               size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t row = 0; row < dbd_result_nrows(f->res); row++) {
-        const dbd_value *v = dbd_result_value(f->res, row, col);
-        assert_non_null(v);
-        const char *sep = row > 0 ? "," : "";
-        int n;
-        if (v->type == DBD_TYPE_STRING)
-            n = snprintf(buf + used, len - used, "%s%.*s", sep,
-                         (int)v->u.s.len, v->u.s.ptr);
-        else if (v->type == DBD_TYPE_INT)
-            n = snprintf(buf + used, len - used, "%s%lld", sep,
-                         (long long)v->u.i);
-        else if (v->type == DBD_TYPE_NULL)
-            n = snprintf(buf + used, len - used, "%s-", sep);
-        else
-            n = snprintf(buf + used, len - used, "%s?", sep);
-        assert_true(n > 0 && (size_t)n < len - used);
-        used += (size_t)n;
-    }
-    return buf;
-}
-
 /* k of the rows matching one condition, in k order. */
 static const char *keys_where(fx *f, const char *col, dbd_cmp cmp,
                               dbd_value v, char *buf, size_t len)
 {
-    dbd_request *r = req(DBD_OP_QUERY);
-    add_column(r, "k");
-    add_where(r, col, cmp, v);
-    add_order(r, "k", false);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    return column_list(f, 0, buf, len);
+    return keys_matching(f, TABLE, "k", col, cmp, &v, 1, buf, len);
 }
 
 /* The one value of column col of the row with key k. */
 static const dbd_value *value_of(fx *f, const char *k, const char *col)
 {
-    dbd_request *r = req(DBD_OP_QUERY);
+    dbd_request *r = req(DBD_OP_QUERY, TABLE);
     add_column(r, col);
     add_where(r, "k", DBD_CMP_EQ, str(k));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
@@ -247,8 +75,8 @@ static const dbd_value *value_of(fx *f, const char *k, const char *col)
     return dbd_result_value(f->res, 0, 0);
 }
 
-static void expect_cell(fx *f, const char *k, const char *col,
-                         dbd_value want)
+static void expect_cell_of(fx *f, const char *k, const char *col,
+                           dbd_value want)
 {
     const dbd_value *got = value_of(f, k, col);
     assert_non_null(got);
@@ -529,10 +357,10 @@ static void test_insert_query(void **state)
     assert_true(id3 > id2);
 
     /* the ids last_id reported are the ones stored */
-    expect_cell(f, "a", "id", dbd_int(id1));
-    expect_cell(f, "c", "id", dbd_int(id3));
+    expect_cell_of(f, "a", "id", dbd_int(id1));
+    expect_cell_of(f, "c", "id", dbd_int(id3));
     /* an insert that gives the id itself reports that id or none */
-    dbd_request *r = req(DBD_OP_INSERT);
+    dbd_request *r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str("x"));
     add_value(r, "grp", dbd_int(0));
     add_value(r, "id", dbd_int(id3 + 100));
@@ -542,7 +370,7 @@ static void test_insert_query(void **state)
                  (long long)f->info.last_id);
 
     /* every column, in table order, with their types */
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_where(r, "k", DBD_CMP_EQ, str("b"));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(dbd_result_nrows(f->res), 1);
@@ -562,25 +390,25 @@ static void test_insert_query(void **state)
     }
 
     /* order by two keys, limit and offset */
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "k");
     add_order(r, "grp", true);
     add_order(r, "k", false);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_string_equal(column_list(f, 0, buf, sizeof buf), "c,a,b,x");
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "k");
     add_order(r, "k", true);
     dbd_op_set_limit(&r->op, 2, 1);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_string_equal(column_list(f, 0, buf, sizeof buf), "c,b");
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "k");
     add_order(r, "k", false);
     dbd_op_set_limit(&r->op, -1, 3);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_string_equal(column_list(f, 0, buf, sizeof buf), "x");
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "k");
     dbd_op_set_limit(&r->op, 0, 0);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
@@ -596,7 +424,7 @@ static void test_update_delete(void **state)
     insert_kgi(f, "b", 1, 20);
     insert_kgi(f, "c", 2, 30);
 
-    dbd_request *r = req(DBD_OP_UPDATE);
+    dbd_request *r = req(DBD_OP_UPDATE, TABLE);
     add_value(r, "i", dbd_int(99));
     add_where(r, "grp", DBD_CMP_EQ, dbd_int(1));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
@@ -605,22 +433,22 @@ static void test_update_delete(void **state)
                                    sizeof buf),
                         "a,b");
     /* matching nothing is no error */
-    r = req(DBD_OP_UPDATE);
+    r = req(DBD_OP_UPDATE, TABLE);
     add_value(r, "i", dbd_int(1));
     add_where(r, "k", DBD_CMP_EQ, str("nobody"));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(f->info.affected, 0);
 
-    r = req(DBD_OP_DELETE);
+    r = req(DBD_OP_DELETE, TABLE);
     dbd_value list[] = {str("a"), str("c"), str("zz")};
     assert_int_equal(dbd_op_add_where_in(r, &r->op, "k", list, N(list)), 0);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(f->info.affected, 2);
-    r = req(DBD_OP_DELETE);
+    r = req(DBD_OP_DELETE, TABLE);
     add_where(r, "k", DBD_CMP_EQ, str("nobody"));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(f->info.affected, 0);
-    r = req(DBD_OP_DELETE);
+    r = req(DBD_OP_DELETE, TABLE);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(f->info.affected, 1);
 }
@@ -655,7 +483,7 @@ static void test_operators(void **state)
     /* = NULL matches nothing, as in SQL */
     assert_string_equal(keys_where(f, "i", DBD_CMP_EQ, dbd_null(), buf,
                                    sizeof buf), "");
-    dbd_request *r = req(DBD_OP_QUERY);
+    dbd_request *r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "k");
     dbd_value list[] = {dbd_int(5), dbd_int(-5), dbd_int(7)};
     assert_int_equal(dbd_op_add_where_in(r, &r->op, "i", list, N(list)), 0);
@@ -682,8 +510,8 @@ static void test_types(void **state)
     /* integers */
     insert_kv(f, "imin", "i", dbd_int(INT64_MIN));
     insert_kv(f, "imax", "i", dbd_int(INT64_MAX));
-    expect_cell(f, "imin", "i", dbd_int(INT64_MIN));
-    expect_cell(f, "imax", "i", dbd_int(INT64_MAX));
+    expect_cell_of(f, "imin", "i", dbd_int(INT64_MIN));
+    expect_cell_of(f, "imax", "i", dbd_int(INT64_MAX));
     /* doubles, exactly */
     static const double doubles[] = {1e308, 5e-324, -DBL_MAX, DBL_MAX, 0.1,
                                      -2.5,  1.0 / 3.0, 0.1 + 0.2};
@@ -691,19 +519,19 @@ static void test_types(void **state)
         char k[16];
         snprintf(k, sizeof k, "d%zu", i);
         insert_kv(f, k, "d", dbd_double(doubles[i]));
-        expect_cell(f, k, "d", dbd_double(doubles[i]));
+        expect_cell_of(f, k, "d", dbd_double(doubles[i]));
     }
     insert_kv(f, "negzero", "d", dbd_double(-0.0));
     /* SQLite stores an integral REAL as an integer; MariaDB drops the
      * sign too */
-    expect_cell(f, "negzero", "d",
-                 dbd_double(kind == ODBC_DBMS_POSTGRESQL ? -0.0 : 0.0));
+    expect_cell_of(f, "negzero", "d",
+                   dbd_double(kind == ODBC_DBMS_POSTGRESQL ? -0.0 : 0.0));
     /* strings: empty, 4-byte UTF-8, 128 KiB */
     insert_kv(f, "empty", "s", STRV(""));
-    expect_cell(f, "empty", "s", STRV(""));
+    expect_cell_of(f, "empty", "s", STRV(""));
     insert_kv(f, "utf8", "s", STRV("gr\xc3\xbc\xc3\x9f \xf0\x9f\x98\x80 \xe2\x82\xac"));
-    expect_cell(f, "utf8", "s",
-                 STRV("gr\xc3\xbc\xc3\x9f \xf0\x9f\x98\x80 \xe2\x82\xac"));
+    expect_cell_of(f, "utf8", "s",
+                   STRV("gr\xc3\xbc\xc3\x9f \xf0\x9f\x98\x80 \xe2\x82\xac"));
     size_t big = 128 * 1024 + 7;
     char *text = malloc(big);
     assert_non_null(text);
@@ -711,18 +539,18 @@ static void test_types(void **state)
         text[i] = (char)('a' + i % 26);
     memcpy(text + 1000, "\xf0\x9f\x98\x80", 4);
     insert_kv(f, "big", "s", dbd_string(text, big));
-    expect_cell(f, "big", "s", dbd_string(text, big));
+    expect_cell_of(f, "big", "s", dbd_string(text, big));
     free(text);
     /* blobs with NUL bytes, empty and 64 KiB */
     insert_kv(f, "bempty", "b", dbd_blob("", 0));
-    expect_cell(f, "bempty", "b", dbd_blob("", 0));
+    expect_cell_of(f, "bempty", "b", dbd_blob("", 0));
     size_t nb = 64 * 1024 + 3;
     unsigned char *blob = malloc(nb);
     assert_non_null(blob);
     for (size_t i = 0; i < nb; i++)
         blob[i] = (unsigned char)(i * 7);
     insert_kv(f, "blob", "b", dbd_blob(blob, nb));
-    expect_cell(f, "blob", "b", dbd_blob(blob, nb));
+    expect_cell_of(f, "blob", "b", dbd_blob(blob, nb));
     free(blob);
     /* datetimes with microseconds, before 1970 and after 2038 */
     static const int64_t dts[] = {-2147483648123456LL, 0, 1234567LL,
@@ -731,22 +559,22 @@ static void test_types(void **state)
         char k[16];
         snprintf(k, sizeof k, "dt%zu", i);
         insert_kv(f, k, "dt", dbd_datetime(dts[i]));
-        expect_cell(f, k, "dt", dbd_datetime(dts[i]));
+        expect_cell_of(f, k, "dt", dbd_datetime(dts[i]));
     }
     /* nulls of every type */
     insert_kv(f, "nulls", NULL, dbd_null());
     static const char *const cols[] = {"grp", "i", "d", "s", "b", "dt"};
     for (size_t i = 0; i < N(cols); i++)
-        expect_cell(f, "nulls", cols[i], dbd_null());
+        expect_cell_of(f, "nulls", cols[i], dbd_null());
     /* bools where the column is one */
     if (kind != ODBC_DBMS_MYSQL) {
         insert_kv(f, "yes", "f", dbd_bool(true));
         insert_kv(f, "no", "f", dbd_bool(false));
-        expect_cell(f, "yes", "f", dbd_bool(true));
-        expect_cell(f, "no", "f", dbd_bool(false));
+        expect_cell_of(f, "yes", "f", dbd_bool(true));
+        expect_cell_of(f, "no", "f", dbd_bool(false));
     }
     /* a datetime ODBC cannot carry is refused, not mangled */
-    dbd_request *r = req(DBD_OP_INSERT);
+    dbd_request *r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str("far"));
     add_value(r, "dt", dbd_datetime(253402300800000000LL));
     dbd_status st = run_req(f, &r);
@@ -776,32 +604,32 @@ static void test_replace(void **state)
     for (size_t c = 0; c < N(conns); c++) {
         const char *k = c == 0 ? "native" : "emulated";
         for (int round = 0; round < 2; round++) {
-            dbd_request *r = req(DBD_OP_REPLACE);
+            dbd_request *r = req(DBD_OP_REPLACE, TABLE);
             add_value(r, "k", str(k));
             add_value(r, "i", dbd_int(round));
             add_value(r, "s", str(round == 0 ? "first" : "second"));
             assert_int_equal(dbd_op_add_key(r, &r->op, "k"), 0);
             EXPECT_ST(f, run_req_on(f, conns[c], &r), DBD_OK);
             assert_int_equal(f->info.affected, 1);
-            expect_cell(f, k, "i", dbd_int(round));
+            expect_cell_of(f, k, "i", dbd_int(round));
         }
-        expect_cell(f, k, "s", str("second"));
+        expect_cell_of(f, k, "s", str("second"));
         /* all columns keys: kept as it is */
-        dbd_request *r = req(DBD_OP_REPLACE);
+        dbd_request *r = req(DBD_OP_REPLACE, TABLE);
         add_value(r, "k", str(k));
         assert_int_equal(dbd_op_add_key(r, &r->op, "k"), 0);
         EXPECT_ST(f, run_req_on(f, conns[c], &r), DBD_OK);
-        expect_cell(f, k, "i", dbd_int(1));
+        expect_cell_of(f, k, "i", dbd_int(1));
     }
     /* the emulation inside an open transaction uses it */
     EXPECT_ST(f, C->begin(emulated, &f->info), DBD_OK);
-    dbd_request *r = req(DBD_OP_REPLACE);
+    dbd_request *r = req(DBD_OP_REPLACE, TABLE);
     add_value(r, "k", str("in-txn"));
     add_value(r, "i", dbd_int(7));
     assert_int_equal(dbd_op_add_key(r, &r->op, "k"), 0);
     EXPECT_ST(f, run_req_on(f, emulated, &r), DBD_OK);
     EXPECT_ST(f, C->rollback(emulated, &f->info), DBD_OK);
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_where(r, "k", DBD_CMP_EQ, str("in-txn"));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(dbd_result_nrows(f->res), 0);
@@ -812,16 +640,16 @@ static void test_errors(void **state)
 {
     fx *f = *state;
     insert_kv(f, "dup", NULL, dbd_null());
-    dbd_request *r = req(DBD_OP_INSERT);
+    dbd_request *r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str("dup"));
     EXPECT_ST(f, run_req(f, &r), DBD_CONSTRAINT);
     /* NOT NULL */
-    r = req(DBD_OP_INSERT);
+    r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "i", dbd_int(1));
     EXPECT_ST(f, run_req(f, &r), DBD_CONSTRAINT);
     /* an update onto another row's key */
     insert_kv(f, "other", NULL, dbd_null());
-    r = req(DBD_OP_UPDATE);
+    r = req(DBD_OP_UPDATE, TABLE);
     add_value(r, "k", str("dup"));
     add_where(r, "k", DBD_CMP_EQ, str("other"));
     EXPECT_ST(f, run_req(f, &r), DBD_CONSTRAINT);
@@ -829,16 +657,16 @@ static void test_errors(void **state)
     r = dbd_request_new(DBD_OP_QUERY, "test", "no_such_table");
     assert_non_null(r);
     EXPECT_ST(f, run_req(f, &r), DBD_NOTFOUND);
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "no_such_column");
     EXPECT_ST(f, run_req(f, &r), DBD_NOTFOUND);
-    r = req(DBD_OP_INSERT);
+    r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str("nc"));
     add_value(r, "no_such_column", dbd_int(1));
     EXPECT_ST(f, run_req(f, &r), DBD_NOTFOUND);
     /* the connection works on after all of that */
     EXPECT_ST(f, C->ping(f->conn, &f->info), DBD_OK);
-    expect_cell(f, "dup", "k", str("dup"));
+    expect_cell_of(f, "dup", "k", str("dup"));
 }
 
 static void test_raw(void **state)
@@ -892,7 +720,7 @@ static void test_transactions(void **state)
     /* after an error inside, a rollback leaves nothing behind */
     EXPECT_ST(f, C->begin(f->conn, &f->info), DBD_OK);
     insert_kgi(f, "half", 2, 1);
-    dbd_request *r = req(DBD_OP_INSERT);
+    dbd_request *r = req(DBD_OP_INSERT, TABLE);
     add_value(r, "k", str("kept1"));
     EXPECT_ST(f, run_req(f, &r), DBD_CONSTRAINT);
     EXPECT_ST(f, C->rollback(f->conn, &f->info), DBD_OK);
@@ -903,7 +731,7 @@ static void test_transactions(void **state)
     void *other = NULL;
     char err[512];
     EXPECT_ST(f, open_url(f->url, NULL, 0, &other, err, sizeof err), DBD_OK);
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_where(r, "grp", DBD_CMP_EQ, dbd_int(3));
     EXPECT_ST(f, run_req_on(f, other, &r), DBD_OK);
     assert_int_equal(dbd_result_nrows(f->res), 1);
@@ -916,16 +744,17 @@ static void test_cache(void **state)
     odbc_conn *c = f->conn;
     uint64_t hits0, misses0, hits1, misses1;
     insert_kgi(f, "a", 1, 1);
-    odbc_cache_stats(c->cache, &hits0, &misses0);
+    dbd_stmt_cache_stats(c->cache, &hits0, &misses0);
     for (int i = 0; i < 5; i++) {
-        dbd_request *r = req(DBD_OP_QUERY); /* a shape no other test uses */
+        /* a shape no other test uses */
+        dbd_request *r = req(DBD_OP_QUERY, TABLE);
         add_column(r, "grp");
         add_column(r, "i");
         add_where(r, "k", DBD_CMP_EQ, str(i % 2 ? "a" : "zz"));
         EXPECT_ST(f, run_req(f, &r), DBD_OK);
         assert_int_equal(dbd_result_nrows(f->res), i % 2);
     }
-    odbc_cache_stats(c->cache, &hits1, &misses1);
+    dbd_stmt_cache_stats(c->cache, &hits1, &misses1);
     assert_int_equal(misses1 - misses0, 1);
     assert_int_equal(hits1 - hits0, 4);
     /* a small cache evicts and still answers right */
@@ -935,7 +764,7 @@ static void test_cache(void **state)
     EXPECT_ST(f, open_url(f->url, opts, N(opts), &small, err, sizeof err),
               DBD_OK);
     for (int i = 0; i < 4; i++) {
-        dbd_request *r = req(DBD_OP_INSERT);
+        dbd_request *r = req(DBD_OP_INSERT, TABLE);
         char k[16];
         snprintf(k, sizeof k, "s%d", i);
         add_value(r, "k", str(k));
@@ -943,7 +772,7 @@ static void test_cache(void **state)
             add_value(r, "i", dbd_int(i));
         EXPECT_ST(f, run_req_on(f, small, &r), DBD_OK);
         assert_true(f->info.last_id > 0);
-        assert_int_equal(odbc_cache_count(((odbc_conn *)small)->cache), 1);
+        assert_int_equal(dbd_stmt_cache_count(((odbc_conn *)small)->cache), 1);
     }
     C->close(small);
 }
@@ -959,7 +788,7 @@ static void test_stream(void **state)
         insert_kgi(f, k, i % 7, i);
     }
     EXPECT_ST(f, C->commit(f->conn, &f->info), DBD_OK);
-    dbd_request *r = req(DBD_OP_QUERY);
+    dbd_request *r = req(DBD_OP_QUERY, TABLE);
     add_order(r, "i", false);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(dbd_result_nrows(f->res), ROWS);
@@ -968,15 +797,15 @@ static void test_stream(void **state)
     assert_int_equal(last, ROWS - 1);
     /* a receiver that stops: INTERNAL, and the connection goes on */
     f->stop_after = 10;
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     EXPECT_ST(f, run_req(f, &r), DBD_INTERNAL);
     assert_int_equal(f->rows_seen, 10);
     f->stop_after = 0;
     /* the same statement again, from the start */
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
     assert_int_equal(dbd_result_nrows(f->res), ROWS);
-    r = req(DBD_OP_QUERY);
+    r = req(DBD_OP_QUERY, TABLE);
     add_column(r, "k");
     add_where(r, "i", DBD_CMP_EQ, dbd_int(1234));
     EXPECT_ST(f, run_req(f, &r), DBD_OK);
@@ -1007,10 +836,10 @@ static void test_reconnect(void **state)
     EXPECT_ST(f, open_url(f->url, NULL, 0, &killer, err, sizeof err), DBD_OK);
     char sql[64];
     snprintf(sql, sizeof sql, "%s%lld)", kill, (long long)id);
-    EXPECT_ST(f, raw_on(f, killer, sql, NULL, 0), DBD_OK);
+    EXPECT_ST(f, run_raw_on(f, killer, sql, NULL, 0), DBD_OK);
     C->close(killer);
 
-    dbd_request *r = req(DBD_OP_QUERY);
+    dbd_request *r = req(DBD_OP_QUERY, TABLE);
     EXPECT_ST(f, run_req(f, &r), DBD_UNAVAILABLE);
     assert_int_equal(C->ping(f->conn, &f->info), DBD_UNAVAILABLE);
     C->close(f->conn);
@@ -1062,7 +891,8 @@ int main(void)
     assert_non_null(list);
     for (char *u = strtok_r(list, " ", &save); u != NULL;
          u = strtok_r(NULL, " ", &save)) {
-        fx f = {.url = u};
+        fx f = {0};
+        snprintf(f.url, sizeof f.url, "%s", u);
         char name[300];
         snprintf(name, sizeof name, "odbc %s", u);
         /* cmocka hands each test the group state it was given */

@@ -19,159 +19,59 @@
 
 #include <cmocka.h>
 
-#include "dbd_connector.h"
-#include "request.h"
-#include "result.h"
-#include "url.h"
 #include "pgsql/pgsql_int.h"
-
-extern const struct dbd_connector dbd_connector;
-#define C (&dbd_connector)
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STRV(lit) dbd_string(lit, sizeof(lit) - 1)
-
-typedef struct fx {
-    char url[512];
-    char search_path[128]; /* "-c search_path=SCHEMA" */
-    void *conn;
-    dbd_result *res;      /* rows of the last run */
-    dbd_exec_info info;   /* counters and message of the last run */
-    size_t stop_after;    /* the sink stops after this many rows; 0 never */
-    bool count_only;      /* the sink counts rows without keeping them */
-    size_t rows_seen;
-    int columns_calls;
-    dbd_value first, last; /* first column of the first and last row */
-    void *probe;          /* at the first row, asks this connection ... */
-    int64_t probe_pid;    /* ... whether this session is still running */
-    char probe_state[32]; /* ... and notes its state here */
-} fx;
-
-static dbd_status run_raw_on(fx *f, void *conn, const char *sql,
-                             const dbd_value *params, size_t n);
-
-#define EXPECT_ST(f, got, want)                                             \
-    do {                                                                    \
-        dbd_status got_ = (got);                                            \
-        if (got_ != (want))                                                 \
-            fail_msg("line %d: got %s (%s), want %s", __LINE__,            \
-                     dbd_status_name(got_), (f)->info.msg,                 \
-                     dbd_status_name(want));                                \
-    } while (0)
+/* last: it defines C and N, names library headers use for parameters */
+#include "connector_fixture.h"
 
 static void schema_name(char *out, size_t n)
 {
     snprintf(out, n, "dbd_unit_%ld", (long)getpid());
 }
 
-/* ---- the sink ---- */
-
-static int sink_columns(void *ctx, size_t n, const char *const *names,
-                        const dbd_type *types)
+/* The option that puts a session into the test schema; buf holds its
+ * text. */
+static dbd_option schema_option(char *buf, size_t len)
 {
-    fx *f = ctx;
-    f->columns_calls++;
-    return dbd_result_set_columns(f->res, n, names, types) == 0 ? 0 : -1;
+    char schema[64];
+    schema_name(schema, sizeof schema);
+    snprintf(buf, len, "-c search_path=%s", schema);
+    return (dbd_option){"options", buf};
 }
 
-static int sink_row(void *ctx, const dbd_value *values)
+/* What the sink finds out at the first row of a stream: the state of
+ * session pid, as the connection conn sees it. */
+typedef struct probe {
+    void *conn;
+    int64_t pid;
+    char state[32];
+} probe;
+
+/* The row hook of a probe. */
+static int probe_first_row(fx *f, const dbd_value *values)
 {
-    fx *f = ctx;
-    if (f->stop_after > 0 && f->rows_seen >= f->stop_after)
-        return 1;
-    f->rows_seen++;
-    if (f->probe != NULL && f->rows_seen == 1) {
-        fx p = {0};
-        dbd_value pid = dbd_int(f->probe_pid);
-        if (run_raw_on(&p, f->probe, "SELECT state FROM pg_stat_activity "
-                       "WHERE pid = $1::int", &pid, 1) == DBD_OK &&
-            dbd_result_nrows(p.res) == 1) {
-            const dbd_value *v = dbd_result_value(p.res, 0, 0);
-            if (v->type == DBD_TYPE_STRING)
-                snprintf(f->probe_state, sizeof f->probe_state, "%.*s",
-                         (int)v->u.s.len, v->u.s.ptr);
-        }
-        dbd_result_destroy(&p.res);
-    }
-    if (f->count_only) {
-        if (f->rows_seen == 1)
-            f->first = values[0];
-        f->last = values[0];
+    probe *pr = f->on_row_ctx;
+    (void)values;
+    if (f->rows_seen != 1)
         return 0;
+    fx p = {0};
+    dbd_value pid = dbd_int(pr->pid);
+    if (run_raw_on(&p, pr->conn, "SELECT state FROM pg_stat_activity "
+                   "WHERE pid = $1::int", &pid, 1) == DBD_OK &&
+        dbd_result_nrows(p.res) == 1) {
+        const dbd_value *v = dbd_result_value(p.res, 0, 0);
+        if (v->type == DBD_TYPE_STRING)
+            snprintf(pr->state, sizeof pr->state, "%.*s", (int)v->u.s.len,
+                     v->u.s.ptr);
     }
-    return dbd_result_add_row(f->res, values) == 0 ? 0 : -1;
-}
-
-static void fresh_result(fx *f)
-{
-    dbd_result_destroy(&f->res);
-    f->res = dbd_result_new();
-    assert_non_null(f->res);
-    f->rows_seen = 0;
-    f->columns_calls = 0;
-    memset(&f->info, 0, sizeof f->info);
-}
-
-static dbd_status run_op_on(fx *f, void *conn, const dbd_op *op)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->exec(conn, op, &sink, &f->info);
-}
-
-static dbd_status run_req_on(fx *f, void *conn, dbd_request **preq)
-{
-    char err[256];
-    assert_non_null(*preq);
-    if (dbd_request_validate(*preq, err, sizeof err) != DBD_OK)
-        fail_msg("request does not validate: %s", err);
-    dbd_status st = run_op_on(f, conn, &(*preq)->op);
-    dbd_request_destroy(preq);
-    return st;
-}
-
-static dbd_status run_req(fx *f, dbd_request **preq)
-{
-    return run_req_on(f, f->conn, preq);
-}
-
-static dbd_status run_raw_on(fx *f, void *conn, const char *sql,
-                             const dbd_value *params, size_t n)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->raw(conn, sql, strlen(sql), params, n, &sink, &f->info);
-}
-
-static dbd_status run_raw(fx *f, const char *sql, const dbd_value *params,
-                          size_t n)
-{
-    return run_raw_on(f, f->conn, sql, params, n);
-}
-
-/* Opens url with opts, then the URL's own parameters, as the daemon does. */
-static dbd_status open_url(const char *url, const dbd_option *opts,
-                           size_t nopts, void **conn, char *err,
-                           size_t errlen)
-{
-    dbd_url *u = dbd_url_parse(url, err, errlen);
-    if (u == NULL)
-        fail_msg("bad URL %s: %s", url, err);
-    dbd_option all[16];
-    size_t n = 0;
-    for (size_t i = 0; i < nopts && n < N(all); i++)
-        all[n++] = opts[i];
-    for (size_t i = 0; i < u->nparams && n < N(all); i++)
-        all[n++] = u->params[i];
-    dbd_status st = C->open(NULL, u, all, n, conn, err, errlen);
-    dbd_url_destroy(&u);
-    return st;
+    dbd_result_destroy(&p.res);
+    return 0;
 }
 
 /* A connection in the test schema, with extra options. */
 static void *open_with(fx *f, const dbd_option *extra, size_t nextra)
 {
-    dbd_option opts[8] = {{"options", f->search_path}};
+    char sp[128];
+    dbd_option opts[8] = {schema_option(sp, sizeof sp)};
     size_t n = 1;
     char err[512];
     void *conn = NULL;
@@ -240,91 +140,30 @@ static int group_teardown(void **state)
 static int setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
-    char schema[64];
     if (f == NULL)
         return -1;
     *state = f;
     snprintf(f->url, sizeof f->url, "%s", getenv("DBD_TEST_PGSQL_URL"));
-    schema_name(schema, sizeof schema);
-    snprintf(f->search_path, sizeof f->search_path, "-c search_path=%s",
-             schema);
     f->conn = open_with(f, NULL, 0);
     for (size_t i = 0; i < N(create_sql); i++)
         raw_ok(f, create_sql[i]);
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fx *f = *state;
-    if (f == NULL)
-        return 0;
-    if (f->conn != NULL)
-        C->close(f->conn);
-    dbd_result_destroy(&f->res);
-    free(f);
-    return 0;
-}
-
 /* ---- helpers ---- */
-
-static dbd_request *req(dbd_op_kind kind, const char *table)
-{
-    dbd_request *r = dbd_request_new(kind, "test", table);
-    assert_non_null(r);
-    return r;
-}
-
-static void add_value(dbd_request *r, const char *col, dbd_value v)
-{
-    assert_int_equal(dbd_op_add_value(r, &r->op, col, &v), 0);
-}
-
-static void add_where(dbd_request *r, const char *col, dbd_cmp cmp,
-                      dbd_value v)
-{
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, &v), 0);
-}
-
-static void add_column(dbd_request *r, const char *col)
-{
-    assert_int_equal(dbd_op_add_column(r, &r->op, col), 0);
-}
 
 static int64_t insert_kgi(fx *f, const char *k, dbd_value grp, dbd_value i)
 {
-    dbd_request *r = req(DBD_OP_INSERT, "t");
-    add_value(r, "k", dbd_string(k, strlen(k)));
-    add_value(r, "grp", grp);
-    add_value(r, "i", i);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    assert_int_equal(f->info.affected, 1);
-    return f->info.last_id;
+    return insert_kgi_into(f, "t", k, grp, i);
 }
 
-/* k of the rows matching one condition, ordered by id, joined by ','. */
+/* k of the rows matching one condition (in: of two values), ordered by
+ * id, joined by ','. */
 static const char *keys_where(fx *f, const char *col, dbd_cmp cmp,
                               const dbd_value *v, char *buf, size_t len)
 {
-    dbd_request *r = req(DBD_OP_QUERY, "t");
-    add_column(r, "k");
-    if (cmp == DBD_CMP_IN)
-        assert_int_equal(dbd_op_add_where_in(r, &r->op, col, v, 2), 0);
-    else
-        assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, v), 0);
-    assert_int_equal(dbd_op_add_order(r, &r->op, "id", false), 0);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t row = 0; row < dbd_result_nrows(f->res); row++) {
-        const dbd_value *k = dbd_result_value(f->res, row, 0);
-        assert_int_equal(k->type, DBD_TYPE_STRING);
-        int n = snprintf(buf + used, len - used, "%s%.*s", row ? "," : "",
-                         (int)k->u.s.len, k->u.s.ptr);
-        assert_true(n > 0 && (size_t)n < len - used);
-        used += (size_t)n;
-    }
-    return buf;
+    return keys_matching(f, "t", "id", col, cmp, v, cmp == DBD_CMP_IN ? 2 : 1,
+                         buf, len);
 }
 
 static void check_value(const dbd_value *got, const dbd_value *want,
@@ -353,18 +192,8 @@ static void check_bool(const dbd_value *got, bool want, const char *what)
     check_value(got, &v, what);
 }
 
-/* The server-side id of conn's session. */
-static int64_t backend_pid(fx *f, void *conn)
-{
-    EXPECT_ST(f, run_raw_on(f, conn, "SELECT pg_backend_pid()", NULL, 0),
-              DBD_OK);
-    const dbd_value *v = dbd_result_value(f->res, 0, 0);
-    assert_non_null(v);
-    assert_int_equal(v->type, DBD_TYPE_INT);
-    return v->u.i;
-}
-
-static int64_t raw_int(fx *f, void *conn, const char *sql)
+/* The single value of a one-row raw query on conn, which must be an int. */
+static int64_t raw_int_exact(fx *f, void *conn, const char *sql)
 {
     EXPECT_ST(f, run_raw_on(f, conn, sql, NULL, 0), DBD_OK);
     const dbd_value *v = dbd_result_value(f->res, 0, 0);
@@ -373,11 +202,17 @@ static int64_t raw_int(fx *f, void *conn, const char *sql)
     return v->u.i;
 }
 
+/* The server-side id of conn's session. */
+static int64_t backend_pid(fx *f, void *conn)
+{
+    return raw_int_exact(f, conn, "SELECT pg_backend_pid()");
+}
+
 /* ---- tests ---- */
 
 static size_t count_rows(fx *f)
 {
-    return (size_t)raw_int(f, f->conn, "SELECT count(*) FROM t");
+    return (size_t)raw_int_exact(f, f->conn, "SELECT count(*) FROM t");
 }
 
 
@@ -396,7 +231,8 @@ static void test_descriptor(void **state)
 
 static void expect_config(fx *f, dbd_option opt, const char *needle)
 {
-    dbd_option opts[2] = {{"options", f->search_path}, opt};
+    char sp[128];
+    dbd_option opts[2] = {schema_option(sp, sizeof sp), opt};
     char err[512];
     void *conn = NULL;
     dbd_status st = open_url(f->url, opts, 2, &conn, err, sizeof err);
@@ -438,11 +274,12 @@ static void test_options(void **state)
     C->close(conn);
 
     /* a URL parameter the same way */
-    char url[600];
+    char url[1300];
     char err[512];
     snprintf(url, sizeof url, "%s?application_name=from-url&sslmode=disable",
              f->url);
-    dbd_option sp = {"options", f->search_path};
+    char sp_text[128];
+    dbd_option sp = schema_option(sp_text, sizeof sp_text);
     conn = NULL;
     EXPECT_ST(f, open_url(url, &sp, 1, &conn, err, sizeof err), DBD_OK);
     EXPECT_ST(f, run_raw_on(f, conn,
@@ -472,8 +309,8 @@ static void test_unix_socket(void **state)
     const char *port = getenv("PGSQL_PORT");
     if (port == NULL || port[0] == '\0')
         return;
-    char err[512];
-    dbd_option opts[3] = {{"options", f->search_path}, {"host", dir},
+    char err[512], sp[128];
+    dbd_option opts[3] = {schema_option(sp, sizeof sp), {"host", dir},
                           {"port", port}};
     conn = NULL;
     EXPECT_ST(f, open_url("pgsql://dbd@/dbdtest", opts, N(opts), &conn, err,
@@ -859,7 +696,7 @@ static void test_errors(void **state)
 
     /* after all that the connection still works */
     EXPECT_ST(f, C->ping(f->conn, &f->info), DBD_OK);
-    assert_int_equal(raw_int(f, f->conn, "SELECT count(*) FROM t"), 1);
+    assert_int_equal(raw_int_exact(f, f->conn, "SELECT count(*) FROM t"), 1);
 }
 
 static void test_timeouts(void **state)
@@ -979,8 +816,8 @@ static void test_reconnect(void **state)
 
 static size_t server_statements(fx *f)
 {
-    return (size_t)raw_int(f, f->conn,
-                           "SELECT count(*) FROM pg_prepared_statements");
+    return (size_t)raw_int_exact(f, f->conn, "SELECT count(*) FROM "
+                                             "pg_prepared_statements");
 }
 
 static void query_i(fx *f, dbd_value v)
@@ -995,18 +832,18 @@ static void test_stmt_cache(void **state)
     fx *f = *state;
     pgc_conn *c = f->conn;
     uint64_t hits0, hits, misses0, misses;
-    pgc_cache_stats(c->cache, &hits0, &misses0);
-    size_t n0 = pgc_cache_count(c->cache);
+    dbd_stmt_cache_stats(c->cache, &hits0, &misses0);
+    size_t n0 = dbd_stmt_cache_count(c->cache);
     query_i(f, dbd_int(1));
     query_i(f, dbd_int(2));
-    pgc_cache_stats(c->cache, &hits, &misses);
-    assert_int_equal(pgc_cache_count(c->cache), n0 + 1);
+    dbd_stmt_cache_stats(c->cache, &hits, &misses);
+    assert_int_equal(dbd_stmt_cache_count(c->cache), n0 + 1);
     assert_int_equal(hits - hits0, 1);
     assert_int_equal(misses - misses0, 1);
     assert_int_equal(server_statements(f), n0 + 1);
     /* another value type is another statement */
     query_i(f, STRV("3"));
-    assert_int_equal(pgc_cache_count(c->cache), n0 + 2);
+    assert_int_equal(dbd_stmt_cache_count(c->cache), n0 + 2);
 
     /* a small cache deallocates what it drops */
     dbd_option small = {"stmt_cache", "2"};
@@ -1019,7 +856,7 @@ static void test_stmt_cache(void **state)
         add_column(r, cols[i]);
         EXPECT_ST(f, run_req(f, &r), DBD_OK);
     }
-    assert_int_equal(pgc_cache_count(((pgc_conn *)conn)->cache), 2);
+    assert_int_equal(dbd_stmt_cache_count(((pgc_conn *)conn)->cache), 2);
     assert_int_equal(server_statements(f), 2);
     f->conn = saved;
     C->close(conn);
@@ -1110,8 +947,11 @@ static void test_stream(void **state)
     raw_ok(f, "INSERT INTO big SELECT g, repeat('x', 100) "
               "FROM generate_series(1, 100000) g");
     assert_int_equal(f->info.affected, 100000);
-    f->probe_pid = backend_pid(f, f->conn);
-    f->probe = open_with(f, NULL, 0);
+    probe pr = {0};
+    pr.pid = backend_pid(f, f->conn);
+    pr.conn = open_with(f, NULL, 0);
+    f->on_row = probe_first_row;
+    f->on_row_ctx = &pr;
     f->count_only = true;
     dbd_request *r = req(DBD_OP_QUERY, "big");
     assert_int_equal(dbd_op_add_order(r, &r->op, "n", false), 0);
@@ -1119,9 +959,9 @@ static void test_stream(void **state)
     assert_int_equal(f->rows_seen, 100000);
     /* the first row arrived while the server was still sending: the
      * result was not buffered whole before it */
-    assert_string_equal(f->probe_state, "active");
-    C->close(f->probe);
-    f->probe = NULL;
+    assert_string_equal(pr.state, "active");
+    C->close(pr.conn);
+    f->on_row = NULL;
     assert_int_equal(f->columns_calls, 1);
     assert_int_equal(f->first.u.i, 1);
     assert_int_equal(f->last.u.i, 100000);
@@ -1133,7 +973,8 @@ static void test_stream(void **state)
     EXPECT_ST(f, run_raw(f, "SELECT n FROM big", NULL, 0), DBD_INTERNAL);
     f->stop_after = 0;
     f->count_only = false;
-    assert_int_equal(raw_int(f, f->conn, "SELECT count(*) FROM big"), 100000);
+    assert_int_equal(raw_int_exact(f, f->conn, "SELECT count(*) FROM big"),
+                     100000);
 }
 
 /* raw: parameters of every type, results read from the text format. */
@@ -1269,7 +1110,7 @@ static void test_parse_datetime(void **state)
     }
 }
 
-#define FX(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define FX(t) cmocka_unit_test_setup_teardown(t, setup, fx_teardown)
 
 int main(void)
 {

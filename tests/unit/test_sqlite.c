@@ -4,7 +4,6 @@
  * options, every operation and operator, types, errors, the statement
  * cache, transactions and raw statements.
  */
-#include <dirent.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,144 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
-#include "dbd_connector.h"
-#include "request.h"
-#include "result.h"
-#include "url.h"
 #include "sqlite/sqlite_int.h"
-
-extern const struct dbd_connector dbd_connector;
-#define C (&dbd_connector)
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
-#define STRV(lit) dbd_string(lit, sizeof(lit) - 1)
+/* last: it defines C and N, names library headers use for parameters */
+#include "connector_fixture.h"
 
 static const char create_t_types[] =
     "CREATE TABLE t_types (id INTEGER PRIMARY KEY AUTOINCREMENT, "
     "k VARCHAR(64) NOT NULL UNIQUE, i INTEGER, d REAL, s VARCHAR(255), "
     "b BLOB, dt DATETIME)";
 
-typedef struct fx {
-    char dir[1024];
-    char path[1100];
-    char url[1200];
-    void *conn;
-    dbd_result *res;      /* rows of the last run */
-    dbd_exec_info info;   /* counters and message of the last run */
-    size_t stop_after;    /* the sink stops after this many rows; 0 never */
-    size_t rows_seen;
-    int columns_calls;
-} fx;
-
-#define EXPECT_ST(f, got, want)                                             \
-    do {                                                                    \
-        dbd_status got_ = (got);                                            \
-        if (got_ != (want))                                                 \
-            fail_msg("line %d: got %s (%s), want %s", __LINE__,            \
-                     dbd_status_name(got_), (f)->info.msg,                 \
-                     dbd_status_name(want));                                \
-    } while (0)
-
-/* ---- the sink: rows into a dbd_result ---- */
-
-static int sink_columns(void *ctx, size_t n, const char *const *names,
-                        const dbd_type *types)
-{
-    fx *f = ctx;
-    f->columns_calls++;
-    return dbd_result_set_columns(f->res, n, names, types) == 0 ? 0 : -1;
-}
-
-static int sink_row(void *ctx, const dbd_value *values)
-{
-    fx *f = ctx;
-    if (f->stop_after > 0 && f->rows_seen >= f->stop_after)
-        return 1;
-    f->rows_seen++;
-    return dbd_result_add_row(f->res, values) == 0 ? 0 : -1;
-}
-
-static void fresh_result(fx *f)
-{
-    dbd_result_destroy(&f->res);
-    f->res = dbd_result_new();
-    assert_non_null(f->res);
-    f->rows_seen = 0;
-    f->columns_calls = 0;
-    memset(&f->info, 0, sizeof f->info);
-}
-
-static dbd_status run_op_on(fx *f, void *conn, const dbd_op *op)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->exec(conn, op, &sink, &f->info);
-}
-
-static dbd_status run_op(fx *f, const dbd_op *op)
-{
-    return run_op_on(f, f->conn, op);
-}
-
-static dbd_status run_req(fx *f, dbd_request **preq)
-{
-    char err[256];
-    assert_non_null(*preq);
-    if (dbd_request_validate(*preq, err, sizeof err) != DBD_OK)
-        fail_msg("request does not validate: %s", err);
-    dbd_status st = run_op(f, &(*preq)->op);
-    dbd_request_destroy(preq);
-    return st;
-}
-
-static dbd_status run_raw(fx *f, const char *sql, const dbd_value *params,
-                          size_t n)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    return C->raw(f->conn, sql, strlen(sql), params, n, &sink, &f->info);
-}
-
-static dbd_status open_url(const char *url, const dbd_option *opts,
-                           size_t nopts, void **conn, char *err,
-                           size_t errlen)
-{
-    dbd_url *u = dbd_url_parse(url, err, errlen);
-    assert_non_null(u);
-    /* as the daemon does: configured options, then the URL's */
-    dbd_option all[8];
-    size_t n = 0;
-    for (size_t i = 0; i < nopts && n < N(all); i++)
-        all[n++] = opts[i];
-    for (size_t i = 0; i < u->nparams && n < N(all); i++)
-        all[n++] = u->params[i];
-    dbd_status st = C->open(NULL, u, all, n, conn, err, errlen);
-    dbd_url_destroy(&u);
-    return st;
-}
-
 /* ---- fixture: a temporary directory with t_types ---- */
-
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    char p[PATH_MAX + 300];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int setup(void **state)
 {
@@ -158,15 +32,11 @@ static int setup(void **state)
     char err[256];
     if (f == NULL)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/dbd-sqlite-XXXXXX",
-             tmp != NULL && tmp[0] != '\0' ? tmp : P_tmpdir);
-    if (mkdtemp(f->dir) == NULL) {
+    if (make_temp_dir(f->dir, sizeof f->dir, "dbd-sqlite") != 0) {
         free(f);
         return -1;
     }
-    snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-    snprintf(f->url, sizeof f->url, "sqlite://%s", f->path);
+    snprintf(f->url, sizeof f->url, "sqlite://%s/test.db", f->dir);
     *state = f;
     if (open_url(f->url, NULL, 0, &f->conn, err, sizeof err) != DBD_OK) {
         print_error("open: %s\n", err);
@@ -179,43 +49,7 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fx *f = *state;
-    if (f == NULL)
-        return 0;
-    if (f->conn != NULL)
-        C->close(f->conn);
-    dbd_result_destroy(&f->res);
-    remove_dir(f->dir);
-    free(f);
-    return 0;
-}
-
 /* ---- helpers ---- */
-
-static dbd_request *req(dbd_op_kind kind, const char *table)
-{
-    dbd_request *r = dbd_request_new(kind, "test", table);
-    assert_non_null(r);
-    return r;
-}
-
-static void add_value(dbd_request *r, const char *col, dbd_value v)
-{
-    assert_int_equal(dbd_op_add_value(r, &r->op, col, &v), 0);
-}
-
-static void add_where(dbd_request *r, const char *col, dbd_cmp cmp,
-                      dbd_value v)
-{
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, &v), 0);
-}
-
-static void add_column(dbd_request *r, const char *col)
-{
-    assert_int_equal(dbd_op_add_column(r, &r->op, col), 0);
-}
 
 static int64_t insert_ki(fx *f, const char *k, dbd_value i)
 {
@@ -227,64 +61,19 @@ static int64_t insert_ki(fx *f, const char *k, dbd_value i)
     return f->info.last_id;
 }
 
-/* The cells of column col in the last result, joined by ',': strings as
- * they are, ints in decimal, NULL as '-'. */
-static const char *column_list(const fx *f, size_t col, char *buf,
-                               size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (size_t row = 0; row < dbd_result_nrows(f->res); row++) {
-        const dbd_value *v = dbd_result_value(f->res, row, col);
-        assert_non_null(v);
-        const char *sep = row > 0 ? "," : "";
-        int n;
-        if (v->type == DBD_TYPE_STRING)
-            n = snprintf(buf + used, len - used, "%s%.*s", sep,
-                         (int)v->u.s.len, v->u.s.ptr);
-        else if (v->type == DBD_TYPE_INT)
-            n = snprintf(buf + used, len - used, "%s%lld", sep,
-                         (long long)v->u.i);
-        else if (v->type == DBD_TYPE_NULL)
-            n = snprintf(buf + used, len - used, "%s-", sep);
-        else
-            n = snprintf(buf + used, len - used, "%s?", sep);
-        assert_true(n > 0 && (size_t)n < len - used);
-        used += (size_t)n;
-    }
-    return buf;
-}
-
 /* k of the rows matching one condition, in id order. */
 static const char *keys_where(fx *f, const char *col, dbd_cmp cmp,
                               const dbd_value *v, char *buf, size_t len)
 {
-    dbd_request *r = req(DBD_OP_QUERY, "t_types");
-    add_column(r, "k");
-    assert_int_equal(dbd_op_add_where(r, &r->op, col, cmp, v), 0);
-    assert_int_equal(dbd_op_add_order(r, &r->op, "id", false), 0);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    return column_list(f, 0, buf, len);
+    return keys_matching(f, "t_types", "id", col, cmp, v, 1, buf, len);
 }
 
 /* k of the rows whose col is in list, in id order. */
 static const char *keys_in(fx *f, const char *col, const dbd_value *list,
                            size_t n, char *buf, size_t len)
 {
-    dbd_request *r = req(DBD_OP_QUERY, "t_types");
-    add_column(r, "k");
-    assert_int_equal(dbd_op_add_where_in(r, &r->op, col, list, n), 0);
-    assert_int_equal(dbd_op_add_order(r, &r->op, "id", false), 0);
-    EXPECT_ST(f, run_req(f, &r), DBD_OK);
-    return column_list(f, 0, buf, len);
-}
-
-static void expect_cell(const dbd_value *got, const dbd_value *want)
-{
-    assert_non_null(got);
-    if (!dbd_value_equal(got, want))
-        fail_msg("value differs: got type %s, want %s",
-                 dbd_type_name(got->type), dbd_type_name(want->type));
+    return keys_matching(f, "t_types", "id", col, DBD_CMP_IN, list, n, buf,
+                         len);
 }
 
 /* ---- descriptor and open ---- */
@@ -357,29 +146,12 @@ static void test_open_bad_options(void **state)
                      DBD_CONFIG);
 }
 
-/* The single value a PRAGMA answers, as text ("wal") or a number. */
-static void run_pragma(fx *f, void *conn, const char *sql)
-{
-    dbd_sink sink = {f, sink_columns, sink_row};
-    fresh_result(f);
-    EXPECT_ST(f, C->raw(conn, sql, strlen(sql), NULL, 0, &sink, &f->info),
-              DBD_OK);
-    assert_int_equal(dbd_result_nrows(f->res), 1);
-}
-
-static int64_t pragma_int(fx *f, void *conn, const char *sql)
-{
-    int64_t n = 0;
-    run_pragma(f, conn, sql);
-    assert_int_equal(dbd_result_get_int64(f->res, 0, 0, &n), 0);
-    return n;
-}
-
+/* The text a PRAGMA answers, such as "wal"; numbers come by raw_int(). */
 static const char *pragma_text(fx *f, void *conn, const char *sql)
 {
     const char *s = NULL;
     size_t len = 0;
-    run_pragma(f, conn, sql);
+    (void)raw_scalar(f, conn, sql);
     assert_int_equal(dbd_result_get_string(f->res, 0, 0, &s, &len), 0);
     return s;
 }
@@ -389,11 +161,11 @@ static void test_open_options(void **state)
     fx *f = *state;
     /* defaults: WAL, 5 s busy timeout, NORMAL sync, foreign keys on */
     assert_string_equal(pragma_text(f, f->conn, "PRAGMA journal_mode"), "wal");
-    assert_int_equal(pragma_int(f, f->conn, "PRAGMA busy_timeout"), 5000);
-    assert_int_equal(pragma_int(f, f->conn, "PRAGMA synchronous"), 1);
-    assert_int_equal(pragma_int(f, f->conn, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(raw_int(f, f->conn, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(raw_int(f, f->conn, "PRAGMA synchronous"), 1);
+    assert_int_equal(raw_int(f, f->conn, "PRAGMA foreign_keys"), 1);
     /* reads through a 256 MiB memory map */
-    assert_int_equal(pragma_int(f, f->conn, "PRAGMA mmap_size"), 268435456);
+    assert_int_equal(raw_int(f, f->conn, "PRAGMA mmap_size"), 268435456);
 
     char url[1400], err[512] = "";
     void *conn = NULL;
@@ -405,10 +177,10 @@ static void test_open_options(void **state)
     snprintf(url, sizeof url, "%s?busy_timeout=1234", f->url);
     EXPECT_ST(f, open_url(url, opts, N(opts), &conn, err, sizeof err),
               DBD_OK);
-    assert_int_equal(pragma_int(f, conn, "PRAGMA busy_timeout"), 1234);
-    assert_int_equal(pragma_int(f, conn, "PRAGMA synchronous"), 2);
-    assert_int_equal(pragma_int(f, conn, "PRAGMA cache_size"), -4000);
-    assert_int_equal(pragma_int(f, conn, "PRAGMA foreign_keys"), 0);
+    assert_int_equal(raw_int(f, conn, "PRAGMA busy_timeout"), 1234);
+    assert_int_equal(raw_int(f, conn, "PRAGMA synchronous"), 2);
+    assert_int_equal(raw_int(f, conn, "PRAGMA cache_size"), -4000);
+    assert_int_equal(raw_int(f, conn, "PRAGMA foreign_keys"), 0);
     C->close(conn);
     C->close(NULL);
 
@@ -416,7 +188,7 @@ static void test_open_options(void **state)
     const dbd_option no_map[] = {{"option.mmap_size", "0"}};
     EXPECT_ST(f, open_url(f->url, no_map, N(no_map), &conn, err, sizeof err),
               DBD_OK);
-    assert_int_equal(pragma_int(f, conn, "PRAGMA mmap_size"), 0);
+    assert_int_equal(raw_int(f, conn, "PRAGMA mmap_size"), 0);
     C->close(conn);
 }
 
@@ -480,7 +252,7 @@ static void test_file_removed(void **state)
     fx *f = *state;
     insert_ki(f, "gone1", dbd_int(1));
     EXPECT_ST(f, C->ping(f->conn, &f->info), DBD_OK);
-    remove_dir(f->dir);
+    remove_tree(f->dir);
     EXPECT_ST(f, C->ping(f->conn, &f->info), DBD_UNAVAILABLE);
     assert_non_null(strstr(f->info.msg, "was removed or replaced"));
 }
@@ -931,7 +703,7 @@ static void test_sql_text_in_value(void **state)
     assert_int_equal(dbd_result_col_type(f->res, 0), DBD_TYPE_INT);
 }
 
-static sqlc_cache *cache_of(void *conn)
+static dbd_stmt_cache *cache_of(void *conn)
 {
     return ((sqlc_conn *)conn)->cache;
 }
@@ -942,24 +714,24 @@ static void test_stmt_cache(void **state)
     uint64_t hits0, misses0, hits, misses;
     char buf[256];
     insert_op_rows(f);
-    sqlc_cache_stats(cache_of(f->conn), &hits0, &misses0);
+    dbd_stmt_cache_stats(cache_of(f->conn), &hits0, &misses0);
 
     const dbd_value one = dbd_int(1), five = dbd_int(5);
     assert_string_equal(keys_where(f, "i", DBD_CMP_EQ, &one, buf, sizeof buf),
                         "op1");
-    sqlc_cache_stats(cache_of(f->conn), &hits, &misses);
+    dbd_stmt_cache_stats(cache_of(f->conn), &hits, &misses);
     assert_int_equal(hits, hits0);
     assert_int_equal(misses, misses0 + 1);
     /* same shape, other value: the prepared statement is reused */
     assert_string_equal(keys_where(f, "i", DBD_CMP_EQ, &five, buf, sizeof buf),
                         "op5");
-    sqlc_cache_stats(cache_of(f->conn), &hits, &misses);
+    dbd_stmt_cache_stats(cache_of(f->conn), &hits, &misses);
     assert_int_equal(hits, hits0 + 1);
     assert_int_equal(misses, misses0 + 1);
     /* another operator is another shape */
     assert_string_equal(keys_where(f, "i", DBD_CMP_GT, &five, buf, sizeof buf),
                         "op6");
-    sqlc_cache_stats(cache_of(f->conn), &hits, &misses);
+    dbd_stmt_cache_stats(cache_of(f->conn), &hits, &misses);
     assert_int_equal(hits, hits0 + 1);
     assert_int_equal(misses, misses0 + 2);
 
@@ -977,10 +749,10 @@ static void test_stmt_cache(void **state)
             EXPECT_ST(f, run_op_on(f, conn, &r->op), DBD_OK);
             dbd_request_destroy(&r);
             assert_int_equal(dbd_result_nrows(f->res), counts[i]);
-            assert_true(sqlc_cache_count(cache_of(conn)) <= 2);
+            assert_true(dbd_stmt_cache_count(cache_of(conn)) <= 2);
         }
     }
-    sqlc_cache_stats(cache_of(conn), &hits, &misses);
+    dbd_stmt_cache_stats(cache_of(conn), &hits, &misses);
     assert_int_equal(hits, 0);
     assert_int_equal(misses, 6);
     C->close(conn);
@@ -1239,7 +1011,7 @@ static void test_decl_types(void **state)
     }
 }
 
-#define FX(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define FX(t) cmocka_unit_test_setup_teardown(t, setup, fx_teardown)
 
 int main(void)
 {
