@@ -1,7 +1,8 @@
 # Set-up scripts and the schema files they install.
 dist_bin_SCRIPTS = tools/dbd-schema tools/dbd-adduser
 schemadir = $(datadir)/dbd/schema
-dist_schema_DATA = tools/schema/sqlite.sql
+dist_schema_DATA = tools/schema/sqlite.sql tools/schema/mysql.sql \
+	tools/schema/pgsql.sql
 schematextdir = $(datadir)/dbd/schema/text
 dist_schematext_DATA = tools/schema/text/version tools/schema/text/subscriber \
 	tools/schema/text/location tools/schema/text/dr_gateways \

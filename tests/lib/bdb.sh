@@ -2,15 +2,16 @@
 # bdb.sh - the Berkeley DB fixture of the connector tests.  Needs no
 # server: the environment is a directory.
 #
-#   bdb_fixture DIR   creates DIR/bdb (an empty environment directory) and
-#                     DIR/bdb-tables.ini (the Kamailio table definitions of
-#                     tools/schema/bdb/tables.ini followed by the
-#                     conformance table of tests/lib/bdb-conf.ini), and
-#                     prints the dbd.conf datasource section "bdb" for
-#                     them.  The connector creates the tables when dbd
-#                     first opens the datasource.  Returns 2 when the bdb
-#                     connector was not built (DBD_BUILD set, no bdb.so),
-#                     1 on failure.
+#   bdb_fixture DIR   creates DIR/bdb (an environment directory, with the
+#                     Kamailio table definitions tables.ini, made by
+#                     tools/dbd-schema) and DIR/bdb-tables.ini (those
+#                     definitions followed by the conformance table of
+#                     tests/lib/bdb-conf.ini), exports DBD_TEST_BDB_DIR
+#                     (DIR/bdb) and prints the dbd.conf datasource section
+#                     "bdb" for them.  The connector creates the tables
+#                     when dbd first opens the datasource.  Returns 2 when
+#                     the bdb connector was not built (DBD_BUILD set, no
+#                     bdb.so), 1 on failure.
 
 bdb_fixture() {
     local dir=$1 src=${DBD_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -19,10 +20,10 @@ bdb_fixture() {
         echo "bdb_fixture: the bdb connector was not built" >&2
         return 2
     fi
-    mkdir -p "$dir/bdb" || return 1
-    chmod 700 "$dir/bdb" || return 1
-    cat "$src/tools/schema/bdb/tables.ini" "$src/tests/lib/bdb-conf.ini" \
+    "$src/tools/dbd-schema" bdb "$dir/bdb" > /dev/null || return 1
+    cat "$dir/bdb/tables.ini" "$src/tests/lib/bdb-conf.ini" \
         > "$dir/bdb-tables.ini" || return 1
+    export DBD_TEST_BDB_DIR=$dir/bdb
 
     # sync = write: commits reach the OS, not the disk; a test run does not
     # need to survive a power cut, and fsync per commit would slow it down.

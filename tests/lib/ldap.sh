@@ -6,15 +6,18 @@
 #                      slapadd -n0) and mdb database under DIR/ldap,
 #                      listening on ldap://127.0.0.1:PORT/ (PORT free, picked
 #                      at random) and on a unix socket when the path is short
-#                      enough; loads the project's schema, the Kamailio
-#                      tables' base entries and the conformance table conf;
-#                      records slapd's PID in servers_pids (servers_stop
-#                      stops it); exports
+#                      enough (ldap_slapd); loads the project's schema with
+#                      the config, the suffix entry and the Kamailio tables'
+#                      base entries with tools/dbd-schema, and the base entry
+#                      of the conformance table conf; records slapd's PID in
+#                      servers_pids (servers_stop stops it); exports
 #                        LDAP_PORT, DBD_TEST_LDAP_URL (base dc=dbd,dc=test),
 #                        DBD_TEST_LDAP_BINDDN, DBD_TEST_LDAP_PASSWORD,
 #                        DBD_TEST_LDAP_MAPPING, DBD_TEST_LDAPI_URI (or ""),
 #                        DBD_TEST_LDAP_PID
 #                      and prints the [datasource ldap] section for dbd.conf.
+#   ldap_slapd DIR CONFIG   starts a slapd of any cn=config LDIF the same way
+#                      (the dbd-schema test runs one without the schema).
 
 LDAP_FIXTURE_SUFFIX=dc=dbd,dc=test
 LDAP_FIXTURE_ROOTDN=cn=admin,dc=dbd,dc=test
@@ -79,57 +82,69 @@ olcDbIndex: dbdConfId,dbdConfK,dbdConfGrp eq
 LDIF
 }
 
-# The entries under the suffix: the suffix itself, then the shipped base
-# entries and conf's, moved from dc=example,dc=com to the test suffix.
-ldap_fixture_entries() {
-    local src=$1
-    cat <<LDIF
-dn: $LDAP_FIXTURE_SUFFIX
-objectClass: dcObject
-objectClass: organization
-dc: dbd
-o: dbd tests
-
-LDIF
-    sed "s/dc=example,dc=com/$LDAP_FIXTURE_SUFFIX/" \
-        "$src/tools/schema/ldap/base.ldif" "$src/tests/lib/ldap-conf.ldif"
-}
-
-ldap_fixture() {
-    local dir=$1/ldap src slapd=/usr/sbin/slapd uri ldapi=""
-    src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || return 1
+# ldap_slapd DIR CONFIG: starts slapd with the cn=config tree of the LDIF
+# file CONFIG (loaded with slapadd -n0 into DIR/slapd.d; its paths should
+# lie under DIR), listening on ldap://127.0.0.1:PORT/ (PORT free, picked at
+# random) and on the unix socket DIR/ldapi when the path is short enough.
+# Records slapd's PID in servers_pids and sets ldap_slapd_uri,
+# ldap_slapd_ldapi ("" without the socket), ldap_slapd_port and
+# ldap_slapd_pid.
+ldap_slapd() {
+    local dir=$1 config=$2 slapd=/usr/sbin/slapd
     if [ ! -x "$slapd" ] || ! command -v ldapadd > /dev/null; then
-        echo "ldap_fixture: slapd or ldap-utils is not installed" >&2
+        echo "ldap_slapd: slapd or ldap-utils is not installed" >&2
         return 1
     fi
     mkdir -p "$dir/slapd.d" "$dir/data" || return 1
-    LDAP_PORT=$(free_port) || return 1
-    uri="ldap://127.0.0.1:$LDAP_PORT/"
+    ldap_slapd_port=$(free_port) || return 1
+    ldap_slapd_uri="ldap://127.0.0.1:$ldap_slapd_port/"
+    ldap_slapd_ldapi=""
     # unix socket paths hold at most 107 bytes
     if [ ${#dir} -lt 90 ]; then
-        ldapi="ldapi://${dir//\//%2F}%2Fldapi/"
+        ldap_slapd_ldapi="ldapi://${dir//\//%2F}%2Fldapi/"
     fi
-    ldap_fixture_config "$dir" "$src" > "$dir/config.ldif"
-    /usr/sbin/slapadd -n0 -F "$dir/slapd.d" -l "$dir/config.ldif" \
-        > "$dir/slapadd.log" 2>&1 ||
-        { echo "ldap_fixture: slapadd of the config failed:" >&2; cat "$dir/slapadd.log" >&2; return 1; }
+    /usr/sbin/slapadd -n0 -F "$dir/slapd.d" -l "$config" > "$dir/slapadd.log" 2>&1 ||
+        { echo "ldap_slapd: slapadd of the config failed:" >&2; cat "$dir/slapadd.log" >&2; return 1; }
     # -d 0: stay in the foreground, so $! is slapd's own PID
-    "$slapd" -d 0 -h "$uri $ldapi" -F "$dir/slapd.d" > "$dir/slapd.log" 2>&1 &
-    servers_pids+=($!)
-    DBD_TEST_LDAP_PID=$!
-    wait_for 30 ldapsearch -x -H "$uri" -b "" -s base -LLL 1.1 ||
-        { echo "ldap_fixture: slapd did not start:" >&2; tail -20 "$dir/slapd.log" >&2; return 1; }
-    ldap_fixture_entries "$src" |
-        ldapadd -x -H "$uri" -D "$LDAP_FIXTURE_ROOTDN" -w "$LDAP_FIXTURE_ROOTPW" \
+    "$slapd" -d 0 -h "$ldap_slapd_uri $ldap_slapd_ldapi" -F "$dir/slapd.d" \
+        > "$dir/slapd.log" 2>&1 &
+    ldap_slapd_pid=$!
+    servers_pids+=("$ldap_slapd_pid")
+    wait_for 30 ldapsearch -x -H "$ldap_slapd_uri" -b "" -s base -LLL 1.1 ||
+        { echo "ldap_slapd: slapd did not start:" >&2; tail -20 "$dir/slapd.log" >&2; return 1; }
+}
+
+ldap_fixture() {
+    local dir=$1/ldap src uri
+    src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd) || return 1
+    if [ ! -x /usr/sbin/slapd ] || ! command -v ldapadd > /dev/null; then
+        echo "ldap_fixture: slapd or ldap-utils is not installed" >&2
+        return 1
+    fi
+    mkdir -p "$dir" || return 1
+    ldap_fixture_config "$dir" "$src" > "$dir/config.ldif" || return 1
+    ldap_slapd "$dir" "$dir/config.ldif" || return 1
+    LDAP_PORT=$ldap_slapd_port
+    DBD_TEST_LDAP_PID=$ldap_slapd_pid
+    uri=$ldap_slapd_uri
+    # the root DN's password for the tools, off their command lines
+    (umask 077 && printf '%s' "$LDAP_FIXTURE_ROOTPW" > "$dir/rootpw") || return 1
+    # The suffix entry and the Kamailio tables' base entries (the schema
+    # itself is in the config above, as an administrator would load it).
+    "$src/tools/dbd-schema" ldap -D "$LDAP_FIXTURE_ROOTDN" -y "$dir/rootpw" \
+        "$uri$LDAP_FIXTURE_SUFFIX" > "$dir/dbd-schema.log" 2>&1 ||
+        { echo "ldap_fixture: dbd-schema failed:" >&2; cat "$dir/dbd-schema.log" >&2; return 1; }
+    sed "s/dc=example,dc=com/$LDAP_FIXTURE_SUFFIX/" "$src/tests/lib/ldap-conf.ldif" |
+        ldapadd -x -H "$uri" -D "$LDAP_FIXTURE_ROOTDN" -y "$dir/rootpw" \
             > "$dir/ldapadd.log" 2>&1 ||
-        { echo "ldap_fixture: loading the base entries failed:" >&2; cat "$dir/ldapadd.log" >&2; return 1; }
+        { echo "ldap_fixture: loading the base entry of conf failed:" >&2; cat "$dir/ldapadd.log" >&2; return 1; }
     cp "$src/tools/schema/ldap/mapping.ini" "$dir/mapping.ini" || return 1
     export LDAP_PORT DBD_TEST_LDAP_PID
-    export DBD_TEST_LDAP_URL="ldap://127.0.0.1:$LDAP_PORT/$LDAP_FIXTURE_SUFFIX"
+    export DBD_TEST_LDAP_URL="$uri$LDAP_FIXTURE_SUFFIX"
     export DBD_TEST_LDAP_BINDDN=$LDAP_FIXTURE_ROOTDN
     export DBD_TEST_LDAP_PASSWORD=$LDAP_FIXTURE_ROOTPW
     export DBD_TEST_LDAP_MAPPING=$dir/mapping.ini
-    export DBD_TEST_LDAPI_URI=$ldapi
+    export DBD_TEST_LDAPI_URI=$ldap_slapd_ldapi
     cat <<CONF
 [datasource ldap]
 url = $DBD_TEST_LDAP_URL

@@ -4,7 +4,7 @@
 # MYSQL_SOCKET set).
 #
 #   mysql_fixture DIR   creates a fresh database on that server holding the
-#                       Kamailio tables (tools/schema/mysql.sql) and the
+#                       Kamailio tables (made by tools/dbd-schema) and the
 #                       conformance table (tests/lib/mysql-conf.sql), and
 #                       prints the dbd.conf datasource section "my" for it.
 #                       DIR receives the set-up log.  Returns 2 when no
@@ -51,10 +51,11 @@ mysql_fixture() {
     MYSQL_PWD=$adminpw mysql_client "${admin[@]}" -e "$sql" > "$log" 2>&1 ||
         { echo "mysql_fixture: cannot create database $db:" >&2; cat "$log" >&2; return 1; }
 
-    cat "$src/tools/schema/mysql.sql" "$src/tests/lib/mysql-conf.sql" |
-        MYSQL_PWD=$pass mysql_client --protocol=TCP -h "$host" -P "$port" \
-            -u"$user" "$db" >> "$log" 2>&1 ||
-        { echo "mysql_fixture: cannot create the tables in $db:" >&2; cat "$log" >&2; return 1; }
+    "$src/tools/dbd-schema" mysql "mysql://$user:$pass@$host:$port/$db" >> "$log" 2>&1 ||
+        { echo "mysql_fixture: dbd-schema cannot create the tables in $db:" >&2; cat "$log" >&2; return 1; }
+    MYSQL_PWD=$pass mysql_client --protocol=TCP -h "$host" -P "$port" \
+        -u"$user" "$db" < "$src/tests/lib/mysql-conf.sql" >> "$log" 2>&1 ||
+        { echo "mysql_fixture: cannot create the table conf in $db:" >&2; cat "$log" >&2; return 1; }
 
     cat <<CONF
 [datasource my]

@@ -71,12 +71,14 @@ odbc_fixture_pg() {
         -U postgres -d postgres \
         -c "CREATE DATABASE $db OWNER $odbc_user ENCODING 'UTF8'" >> "$log" 2>&1 ||
         { echo "odbc_fixture: cannot create PostgreSQL database $db" >&2; return 1; }
-    local schema=$src/tools/schema/pgsql.sql
-    [ -f "$schema" ] || { echo "odbc_fixture: $schema is missing" >&2; return 1; }
-    PGPASSWORD=$odbc_pass psql -X -q -v ON_ERROR_STOP=1 -h "$odbc_host" \
-        -p "${odbc_port:-5432}" -U "$odbc_user" -d "$db" -f "$schema" \
-        -f "$src/tests/lib/odbc-conf-pgsql.sql" >> "$log" 2>&1 ||
-        { echo "odbc_fixture: cannot create the PostgreSQL tables in $db" >&2; return 1; }
+    if ! { "$src/tools/dbd-schema" pgsql \
+               "pgsql://$odbc_user:$odbc_pass@$odbc_host:${odbc_port:-5432}/$db" &&
+           PGPASSWORD=$odbc_pass psql -X -q -v ON_ERROR_STOP=1 -h "$odbc_host" \
+               -p "${odbc_port:-5432}" -U "$odbc_user" -d "$db" \
+               -f "$src/tests/lib/odbc-conf-pgsql.sql"; } >> "$log" 2>&1; then
+        echo "odbc_fixture: cannot create the PostgreSQL tables in $db" >&2
+        return 1
+    fi
     # UseDeclareFetch: results come through a cursor, Fetch rows at a time,
     # instead of whole into the driver's memory.  BoolsAsChar=0: booleans
     # as SQL_BIT.  UseServerSidePrepare=0: psqlODBC 13 loses a few hundred
@@ -140,7 +142,7 @@ pool = 2
 
 # MariaDB through Connector/ODBC: a fresh database the test user may use.
 odbc_fixture_maria() {
-    local dir=$1 src=$2 log=$1/odbc-fixture.log db schema
+    local dir=$1 src=$2 log=$1/odbc-fixture.log db
     local odbc_user odbc_pass odbc_host odbc_port
     [ -n "${DBD_TEST_MYSQL_URL:-}" ] && [ -n "${MYSQL_SOCKET:-}" ] || return 2
     odbc_url_parts "$DBD_TEST_MYSQL_URL" ||
@@ -152,12 +154,13 @@ GRANT ALL ON $db.* TO '$odbc_user'@'127.0.0.1';
 GRANT ALL ON $db.* TO '$odbc_user'@'localhost';
 SQL
         { echo "odbc_fixture: cannot create MariaDB database $db" >&2; return 1; }
-    schema=$src/tools/schema/mysql.sql
-    [ -f "$schema" ] || { echo "odbc_fixture: $schema is missing" >&2; return 1; }
-    cat "$schema" "$src/tests/lib/odbc-conf-mysql.sql" |
-        mariadb --no-defaults -h "$odbc_host" -P "${odbc_port:-3306}" \
-            -u "$odbc_user" -p"$odbc_pass" "$db" >> "$log" 2>&1 ||
-        { echo "odbc_fixture: cannot create the MariaDB tables in $db" >&2; return 1; }
+    if ! { "$src/tools/dbd-schema" mysql \
+               "mysql://$odbc_user:$odbc_pass@$odbc_host:${odbc_port:-3306}/$db" &&
+           MYSQL_PWD=$odbc_pass mariadb --no-defaults -h "$odbc_host" -P "${odbc_port:-3306}" \
+               -u "$odbc_user" "$db" < "$src/tests/lib/odbc-conf-mysql.sql"; } >> "$log" 2>&1; then
+        echo "odbc_fixture: cannot create the MariaDB tables in $db" >&2
+        return 1
+    fi
     # STREAMRS: rows read from the server as they are fetched, from
     # Connector/ODBC 3.2 on; 3.1 reads a whole result first whatever it is
     # told.

@@ -4,7 +4,7 @@
 # PGSQL_SOCKET_DIR set).
 #
 #   pgsql_fixture DIR   creates a fresh database on that server holding the
-#                       Kamailio tables (tools/schema/pgsql.sql) and the
+#                       Kamailio tables (made by tools/dbd-schema) and the
 #                       conformance table (tests/lib/pgsql-conf.sql), and
 #                       prints the dbd.conf datasource section "pg" for it.
 #                       DIR receives the set-up log.  Returns 2 when no
@@ -43,10 +43,11 @@ pgsql_fixture() {
             > "$log" 2>&1
     fi || { echo "pgsql_fixture: cannot create database $db:" >&2; cat "$log" >&2; return 1; }
 
+    "$src/tools/dbd-schema" pgsql "pgsql://$user:$pass@$host:$port/$db" >> "$log" 2>&1 ||
+        { echo "pgsql_fixture: dbd-schema cannot create the tables in $db:" >&2; cat "$log" >&2; return 1; }
     PGPASSWORD=$pass psql -X -q -v ON_ERROR_STOP=1 -h "$host" -p "$port" \
-        -U "$user" -d "$db" -f "$src/tools/schema/pgsql.sql" \
-        -f "$src/tests/lib/pgsql-conf.sql" >> "$log" 2>&1 ||
-        { echo "pgsql_fixture: cannot create the tables in $db:" >&2; cat "$log" >&2; return 1; }
+        -U "$user" -d "$db" -f "$src/tests/lib/pgsql-conf.sql" >> "$log" 2>&1 ||
+        { echo "pgsql_fixture: cannot create the table conf in $db:" >&2; cat "$log" >&2; return 1; }
 
     cat <<CONF
 [datasource pg]

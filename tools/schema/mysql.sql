@@ -3,7 +3,8 @@
 -- Kamailio's column types.  utf8mb4 with its binary collation, so that
 -- names compare exactly (case counts) as on the other backends; datetimes
 -- are DATETIME holding UTC, as the dbd mysql connector reads and writes
--- them.  Existing tables are kept.
+-- them.  Existing tables and version rows are kept: running the script
+-- again changes nothing (tools/dbd-schema mysql URL applies it).
 
 CREATE TABLE IF NOT EXISTS `version` (
     `id` INT UNSIGNED AUTO_INCREMENT PRIMARY KEY NOT NULL,
@@ -75,6 +76,17 @@ CREATE TABLE IF NOT EXISTS `dr_rules` (
     `description` VARCHAR(128) DEFAULT '' NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT IGNORE INTO `version` (`table_name`, `table_version`) VALUES
-    ('version', 1), ('subscriber', 7), ('location', 9),
-    ('dr_gateways', 3), ('dr_rules', 3);
+-- Only the rows that are missing, one statement each: INSERT IGNORE with
+-- VALUES would use up AUTO_INCREMENT values for the rows it skips, and one
+-- INSERT ... SELECT of several rows reserves more values than it uses, so
+-- either would change the table's counter.
+INSERT IGNORE INTO `version` (`table_name`, `table_version`) SELECT 'version', 1
+    FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `version` WHERE `table_name` = 'version');
+INSERT IGNORE INTO `version` (`table_name`, `table_version`) SELECT 'subscriber', 7
+    FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `version` WHERE `table_name` = 'subscriber');
+INSERT IGNORE INTO `version` (`table_name`, `table_version`) SELECT 'location', 9
+    FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `version` WHERE `table_name` = 'location');
+INSERT IGNORE INTO `version` (`table_name`, `table_version`) SELECT 'dr_gateways', 3
+    FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `version` WHERE `table_name` = 'dr_gateways');
+INSERT IGNORE INTO `version` (`table_name`, `table_version`) SELECT 'dr_rules', 3
+    FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `version` WHERE `table_name` = 'dr_rules');

@@ -2,7 +2,8 @@
 -- subscriber 7, location 9, dr_gateways 3, dr_rules 3), in the types of
 -- Kamailio's own PostgreSQL scripts: SERIAL keys, INTEGER, REAL and
 -- TIMESTAMP WITHOUT TIME ZONE (dbd reads and writes those as UTC).
--- Existing tables and version rows are kept.
+-- Existing tables and version rows are kept: running the script again
+-- changes nothing (tools/dbd-schema pgsql URL applies it).
 SET client_min_messages = warning; -- no notice per table that exists
 BEGIN;
 
@@ -76,9 +77,14 @@ CREATE TABLE IF NOT EXISTS dr_rules (
     description VARCHAR(128) DEFAULT '' NOT NULL
 );
 
-INSERT INTO version (table_name, table_version) VALUES
+-- Only the rows that are missing: ON CONFLICT alone would draw a sequence
+-- value for every row it skips, so running the script again would change
+-- version_id_seq.
+INSERT INTO version (table_name, table_version)
+SELECT t.n, t.v FROM (VALUES
     ('version', 1), ('subscriber', 7), ('location', 9),
-    ('dr_gateways', 3), ('dr_rules', 3)
-    ON CONFLICT (table_name) DO NOTHING;
+    ('dr_gateways', 3), ('dr_rules', 3)) AS t (n, v)
+WHERE NOT EXISTS (SELECT 1 FROM version AS x WHERE x.table_name = t.n)
+ON CONFLICT (table_name) DO NOTHING;
 
 COMMIT;
