@@ -14,6 +14,7 @@
 # developer's own servers or with each other.
 
 servers_pids=()
+servers_fast_stop=()
 
 # A TCP port on 127.0.0.1 nobody listens on now.
 free_port() {
@@ -91,6 +92,12 @@ pgsql_start() {
     servers_pids+=($!)
     wait_for 60 as_user postgres psql -h "$dir" -p "$PGSQL_PORT" -U postgres -c 'SELECT 1' ||
         { echo "servers: PostgreSQL did not start:" >&2; tail -20 "$dir/postgres.log" >&2; return 1; }
+    # $! is the shell that runs runuser, not the server: stop the postmaster
+    # itself, by the PID it recorded, with a fast shutdown (SIGINT).
+    local postmaster
+    postmaster=$(head -1 "$dir/data/postmaster.pid" 2>/dev/null)
+    [ -n "$postmaster" ] || { echo "servers: PostgreSQL wrote no postmaster.pid" >&2; return 1; }
+    servers_fast_stop+=("$postmaster")
     as_user postgres psql -q -h "$dir" -p "$PGSQL_PORT" -U postgres <<'SQL' || return 1
 CREATE USER dbd PASSWORD 'dbdpass';
 CREATE DATABASE dbdtest OWNER dbd ENCODING 'UTF8';
@@ -106,6 +113,17 @@ servers_start() {
 
 servers_stop() {
     local pid
+    for pid in "${servers_fast_stop[@]}"; do
+        kill -INT "$pid" 2>/dev/null
+    done
+    for pid in "${servers_fast_stop[@]}"; do
+        for _ in $(seq 1 150); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -KILL "$pid" 2>/dev/null
+    done
+    servers_fast_stop=()
     for pid in "${servers_pids[@]}"; do
         kill -TERM "$pid" 2>/dev/null
     done
