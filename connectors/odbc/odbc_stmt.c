@@ -8,12 +8,17 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The cache's release callback: the handle goes with its columns. */
+/* The cache's release callback: the handle goes with its columns.  The
+ * area's handle is the live one (odbc_exact.c may swap it for a new one
+ * after the entry was made), so that is the one freed, never `stmt`. */
 static void free_cached(void *ctx, void *stmt, void *extra)
 {
     odbc_stmt *st = extra;
     (void)ctx;
-    SQLFreeHandle(SQL_HANDLE_STMT, stmt);
+    (void)stmt;
+    if (st->h != SQL_NULL_HSTMT)
+        SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+    st->h = SQL_NULL_HSTMT;
     odbc_cols_free(&st->cols);
 }
 
