@@ -1,13 +1,23 @@
 # dbd/: the daemon.
 
-# The configuration loader on its own, so that unit tests can link it.
+# The configuration loader on its own, so that unit tests can link it; its
+# strict INI reader and value setters (ini_*) also read sipproxy.conf.
 noinst_LTLIBRARIES += dbd/libdbdconfig.la
 dbd_libdbdconfig_la_SOURCES = \
+	dbd/ini_strict.c dbd/ini_strict.h \
+	dbd/ini_values.c dbd/ini_values.h \
 	dbd/config.c dbd/config.h dbd/config_parse.h \
 	dbd/config_keys.c \
 	dbd/config_value.c dbd/config_value.h \
 	dbd/log.c dbd/log.h
 dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
+
+# What the front ends of both daemons (dbd, sipproxy) share: the command
+# line and signals as a file descriptor.
+noinst_LTLIBRARIES += dbd/libdbddaemon.la
+dbd_libdbddaemon_la_SOURCES = \
+	dbd/daemon_args.c dbd/daemon_args.h \
+	dbd/sigfd.c dbd/sigfd.h
 
 sbin_PROGRAMS += dbd/dbd
 dbd_dbd_SOURCES = \
@@ -24,11 +34,10 @@ dbd_dbd_SOURCES = \
 	dbd/job.c dbd/job.h \
 	dbd/registry.c dbd/registry.h \
 	dbd/endpoint.c dbd/endpoint.h \
-	dbd/sigfd.c dbd/sigfd.h \
 	dbd/stats.c dbd/stats.h \
 	dbd/clock.h dbd/strutil.h
 dbd_dbd_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS)
-dbd_dbd_LDADD = dbd/libdbdconfig.la proto/libdbdcodec.la proto/libdbdcore.la \
+dbd_dbd_LDADD = dbd/libdbddaemon.la dbd/libdbdconfig.la proto/libdbdcodec.la proto/libdbdcore.la \
 	$(ZMQ_LIBS) $(INIH_LIBS) $(MSGPACK_LIBS)
 dist_sysconf_DATA += dbd/dbd.conf
 

@@ -2,7 +2,6 @@
  * main.c - dbd: the database daemon.  Parses the command line and the
  * configuration, then runs the server in the foreground until SIGTERM.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "daemon_args.h"
 #include "dbd_connector.h"
 #include "log.h"
 #include "registry.h"
@@ -21,17 +21,6 @@
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "unknown"
 #endif
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "usage: dbd [-c FILE] [-t] [-V] [-h]\n"
-            "  -c FILE  configuration file (default %s/dbd.conf)\n"
-            "  -t       check the configuration and exit (0 good, 78 bad)\n"
-            "  -V       print the version and exit\n"
-            "  -h       print this help and exit\n",
-            SYSCONF_DIR);
-}
 
 /* -t: the file is valid; say which connectors would not load (a warning,
  * as dbd itself starts and answers CONFIG for those datasources). */
@@ -58,46 +47,32 @@ static void check_connectors(const dbd_config *cfg)
 
 int main(int argc, char **argv)
 {
-    const char *path = SYSCONF_DIR "/dbd.conf";
-    bool check_only = false;
+    char version[128];
+    daemon_cli cli = {.prog = "dbd", .config = SYSCONF_DIR "/dbd.conf",
+                      .version = version};
+    daemon_args args;
+    const char *path;
     dbd_config *cfg = NULL;
     dbd_log *log = NULL;
     dbd_server *srv = NULL;
     char err[1024];
-    int sigfd = -1, opt, rc = EXIT_FAILURE;
+    int sigfd = -1, rc;
 
-    while ((opt = getopt(argc, argv, "c:tVh")) != -1) {
-        switch (opt) {
-        case 'c':
-            path = optarg;
-            break;
-        case 't':
-            check_only = true;
-            break;
-        case 'V':
-            printf("dbd %s (protocol %d..%d, connector ABI 0x%08x)\n",
-                   PACKAGE_VERSION, DBD_PROTOCOL_MIN_VERSION,
-                   DBD_PROTOCOL_VERSION, (unsigned)DBD_CONNECTOR_ABI);
-            return EXIT_SUCCESS;
-        case 'h':
-            usage(stdout);
-            return EXIT_SUCCESS;
-        default:
-            usage(stderr);
-            return 64; /* EX_USAGE */
-        }
-    }
-    if (optind != argc) {
-        fprintf(stderr, "dbd: unexpected argument \"%s\"\n", argv[optind]);
-        usage(stderr);
-        return 64;
-    }
+    snprintf(version, sizeof version,
+             "dbd %s (protocol %d..%d, connector ABI 0x%08x)",
+             PACKAGE_VERSION, DBD_PROTOCOL_MIN_VERSION, DBD_PROTOCOL_VERSION,
+             (unsigned)DBD_CONNECTOR_ABI);
+    rc = daemon_args_parse(&cli, argc, argv, &args);
+    if (rc != DAEMON_ARGS_RUN)
+        return rc;
+    rc = EXIT_FAILURE;
+    path = args.config;
     cfg = dbd_config_load(path, err, sizeof err);
     if (cfg == NULL) {
         fprintf(stderr, "dbd: %s\n", err);
         return DBD_EX_CONFIG;
     }
-    if (check_only) {
+    if (args.check_only) {
         check_connectors(cfg);
         printf("dbd: %s: configuration OK (%zu datasource%s)\n", path,
                cfg->nds, cfg->nds == 1 ? "" : "s");
@@ -111,7 +86,7 @@ int main(int argc, char **argv)
     }
     /* Before any thread exists, so that every thread blocks the signals
      * and only the front end sees them. */
-    sigfd = dbd_signals_open();
+    sigfd = dbd_signals_open(false);
     if (sigfd < 0) {
         log_err(log, "cannot set up signal handling");
         goto out;

@@ -1,4 +1,5 @@
-/* sigfd.c - SIGTERM, SIGINT and SIGHUP through a signalfd (see sigfd.h). */
+/* sigfd.c - SIGTERM, SIGINT, SIGHUP (and SIGCHLD) through a signalfd
+ * (see sigfd.h). */
 #include "sigfd.h"
 
 #include <errno.h>
@@ -7,7 +8,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-int dbd_signals_open(void)
+int dbd_signals_open(bool with_child)
 {
     sigset_t set;
     struct sigaction sa;
@@ -20,6 +21,8 @@ int dbd_signals_open(void)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
+    if (with_child)
+        sigaddset(&set, SIGCHLD);
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
         return -1;
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);

@@ -1,17 +1,20 @@
 /*
  * sigfd.h - signals as file descriptor events (signalfd), so the front
- * end sees them in its poll loop and no work happens in a handler.
+ * end sees them in its poll loop and no work happens in a handler.  Used
+ * by dbd and by sipproxy (whose master also watches SIGCHLD).
  */
 #ifndef DBD_SIGFD_H
 #define DBD_SIGFD_H
 
+#include <stdbool.h>
+
 /*
- * Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (threads started
- * later inherit the mask), ignores SIGPIPE, and returns a non-blocking
- * signalfd for the three; -1 with errno on failure.  Call before any
- * thread exists, ZeroMQ's included.
+ * Blocks SIGTERM, SIGINT and SIGHUP (and SIGCHLD when with_child) in the
+ * calling thread (threads and children started later inherit the mask),
+ * ignores SIGPIPE, and returns a non-blocking signalfd for them; -1 with
+ * errno on failure.  Call before any thread exists, ZeroMQ's included.
  */
-int dbd_signals_open(void);
+int dbd_signals_open(bool with_child);
 
 /* The number of one pending signal, 0 when none, -1 on error. */
 int dbd_signals_read(int fd);
