@@ -17,4 +17,7 @@ include $(srcdir)/tests/unit/pgsql.mk
 include $(srcdir)/tests/unit/odbc.mk
 include $(srcdir)/tests/unit/ldap.mk
 include $(srcdir)/tests/unit/bdb.mk
+include $(srcdir)/tests/unit/proxy_core.mk
+include $(srcdir)/tests/unit/proxy_auth.mk
+include $(srcdir)/tests/unit/proxy_logic.mk
 include $(srcdir)/tests/conformance/local.mk

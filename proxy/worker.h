@@ -1,0 +1,22 @@
+/*
+ * worker.h - one worker process: reads datagrams from the inherited
+ * sockets, handles them, talks to dbd through its own client without ever
+ * waiting for it, until SIGTERM or SIGINT.
+ */
+#ifndef SP_WORKER_H
+#define SP_WORKER_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "listen.h"
+#include "log.h"
+#include "nonce.h"
+
+/* Runs worker index; returns the process exit code.  Worker 0 also
+ * deletes expired location rows every cfg->cleanup_interval_s. */
+int sp_worker_run(const sp_conf *cfg, const dbd_log *log,
+                  const sp_socket *socks, size_t nsocks, unsigned index,
+                  const sip_nonce_key *key);
+
+#endif
