@@ -16,4 +16,7 @@ tools/packaging/dbd.service: $(srcdir)/tools/packaging/dbd.service.in Makefile
 	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	    -e 's|@docdir[@]|$(docdir)|g' $(srcdir)/tools/packaging/dbd.service.in > $@
 CLEANFILES += tools/packaging/dbd.service
-EXTRA_DIST += tools/packaging/dbd.service.in tools/bench/run-sqlite.sh
+EXTRA_DIST += tools/packaging/dbd.service.in tools/bench/run-sqlite.sh \
+	tools/bench/run-connectors.sh tools/bench/sip-common.sh \
+	tools/bench/sip-register.sh tools/bench/sip-call.sh tests/sip \
+	tests/integration/test_sipproxy.sh tests/integration/test_dbd_schema.sh
