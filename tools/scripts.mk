@@ -1,5 +1,5 @@
 # Set-up scripts and the schema files they install.
-dist_bin_SCRIPTS = tools/dbd-schema tools/dbd-adduser
+dist_bin_SCRIPTS = tools/dbd-schema tools/dbd-adduser tools/dbd-subscriber
 schemadir = $(datadir)/dbd/schema
 dist_schema_DATA = tools/schema/sqlite.sql tools/schema/mysql.sql \
 	tools/schema/pgsql.sql

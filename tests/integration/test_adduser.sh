@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test_adduser.sh - tools/dbd-adduser stores a subscriber with the HA1
 # values Kamailio's auth_db expects, through dbd, on the sqlite and text
-# datasources of the fixture, and updates it in place when run again.
+# datasources of the fixture, and updates it in place when run again;
+# tools/dbd-subscriber adds, lists and removes subscribers.
 # The expected HA1 is RFC 2617's worked example, computed independently.
 # Prints TAP.  Needs DBD_ENDPOINT, DBD_BUILD and DBD_SRC.
 set -u
@@ -43,5 +44,35 @@ done
 
 adduser sq onlytwo args > /dev/null 2>&1
 check "usage error exits 64" "$?" 64
+
+subscriber() {
+    DBCTL="$DBD_BUILD/tools/dbctl/dbctl" "$DBD_SRC/tools/dbd-subscriber" \
+        --endpoint "$DBD_ENDPOINT" "$@"
+}
+for ds in sq tx; do
+    dbctl delete "$ds" subscriber domain=list.test > /dev/null 2>&1
+    subscriber add "$ds" zoe list.test pw1 > /dev/null &&
+        subscriber add "$ds" 'al ice' list.test pw2 > /dev/null &&
+        subscriber add "$ds" bob other.list.test pw3 > /dev/null
+    check "$ds: dbd-subscriber add exits 0" "$?" 0
+    check "$ds: list DOMAIN prints user@domain sorted, names with blanks whole" \
+        "$(subscriber list "$ds" list.test | tr '\n' ',')" "al ice@list.test,zoe@list.test,"
+    want_ha1=$(printf '%s' 'zoe:list.test:pw1' | md5sum | cut -d' ' -f1)
+    check "$ds: add stored the HA1 for the realm" \
+        "$(dbctl query "$ds" subscriber username=zoe domain=list.test --columns ha1 | sed -n 3p | tr -d ' ')" \
+        "$want_ha1"
+    check "$ds: remove prints what it removed" \
+        "$(subscriber remove "$ds" zoe list.test)" "removed zoe@list.test"
+    check "$ds: list after remove" \
+        "$(subscriber list "$ds" list.test | tr '\n' ',')" "al ice@list.test,"
+    subscriber remove "$ds" zoe list.test > /dev/null 2> "$DBD_TEST_DIR/sub.err"
+    check "$ds: removing a missing subscriber exits 1 and says so" \
+        "$? $(cat "$DBD_TEST_DIR/sub.err")" "1 dbd-subscriber: no subscriber zoe@list.test in $ds"
+    subscriber remove "$ds" 'al ice' list.test > /dev/null &&
+        subscriber remove "$ds" bob other.list.test > /dev/null
+    check "$ds: the other two removed" "$?" 0
+done
+subscriber list > /dev/null 2>&1
+check "dbd-subscriber usage error exits 64" "$?" 64
 
 tap_end
