@@ -1,8 +1,11 @@
 /*
- * master.h - the master process: forks the workers (which inherit the
- * bound sockets), restarts one that dies with a growing delay when it dies
- * young (so a crash loop does not spin), and on SIGTERM/SIGINT stops them
- * all and waits for them.
+ * master.h - the master process: forks the workers (which inherit all
+ * the bound sockets; worker i uses only its own, see listen.h), restarts
+ * one that dies with a growing delay when it dies young (so a crash loop
+ * does not spin), and on SIGTERM/SIGINT stops them all and waits for
+ * them.  The master keeps every socket open, so a restarted worker i
+ * finds its sockets again, with the datagrams the kernel queued on them
+ * meanwhile.
  */
 #ifndef SP_MASTER_H
 #define SP_MASTER_H

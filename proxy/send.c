@@ -53,6 +53,8 @@ void sp_warn_data(sp_worker *w, const char *fmt, ...)
     w->data_warn_dropped = 0;
 }
 
+/* w->socks are this worker's own: what it sends leaves from the right
+ * listen address on a socket no other worker writes to. */
 size_t sp_pick_socket(const sp_worker *w, int family, size_t preferred)
 {
     if (preferred < w->nsocks && w->socks[preferred].family == family)

@@ -39,8 +39,8 @@ typedef struct sp_task sp_task;
 typedef struct sp_worker {
     const sp_conf *cfg;
     const dbd_log *log;
-    const sp_socket *socks;
-    size_t nsocks;
+    const sp_socket *socks;    /* this worker's own, one per listen */
+    size_t nsocks;             /* address, in listen order */
     unsigned index;
     const sip_nonce_key *nonce_key;
     sip_branch_key branch_key; /* derived from the nonce key (shared) */

@@ -1,8 +1,8 @@
 /*
  * worker.c - a worker's loop (see worker.h): poll() over the signalfd, the
- * dbd client's descriptor and the UDP sockets, with the earliest dbd or
- * pending deadline as the timeout; datagrams are parsed and handed to the
- * dispatcher, dbd results to the tasks waiting for them.
+ * dbd client's descriptor and the worker's own UDP sockets, with the
+ * earliest dbd or pending deadline as the timeout; datagrams are parsed
+ * and handed to the dispatcher, dbd results to the tasks waiting for them.
  */
 #include "worker.h"
 
@@ -244,11 +244,20 @@ int sp_worker_run(const sp_conf *cfg, const dbd_log *log,
     memset(&w, 0, sizeof w);
     w.cfg = cfg;
     w.log = log;
-    w.socks = socks;
-    w.nsocks = nsocks;
+    /* Only this worker's own sockets, one per listen address.  The other
+     * workers' sockets stay open here but are never polled or written:
+     * the master keeps every socket open anyway (so closing them would
+     * not change where the kernel delivers), and main() closes the whole
+     * array once, as for the master. */
+    w.socks = sp_sockets_of(socks, nsocks, cfg, index);
+    w.nsocks = cfg->nlisten;
     w.index = index;
     w.nonce_key = key;
     sip_branch_key_derive(&w.branch_key, key->bytes, sizeof key->bytes);
+    if (w.socks == NULL) {
+        log_errx(log, "worker %u: no sockets of its own", index);
+        return EXIT_FAILURE;
+    }
     /* Die with the master rather than serve on unsupervised. */
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() == 1) {
         log_errx(log, "worker %u: the master is gone", index);
