@@ -13,7 +13,12 @@
 # unknown user 404; a call (INVITE/180/200/ACK/BYE) between two
 # registered SIPp UAs through the record-routing proxy; a call routed by
 # longest prefix to a SIPp UAS acting as gateway, with strip and
-# pri_prefix checked on the Request-URI it received; no route 404.
+# pri_prefix checked on the Request-URI it received; no route 404; a
+# (raw UDP) gateway answering 486: the caller gets it and the gateway the
+# ACK, rewritten like the INVITE and with its branch; with auth_requests =
+# yes in front of that gateway: 403 for a foreign From, 407 for a local
+# user without credentials, 403 for an in-dialog request not through our
+# Record-Route, and the gateway reached only with valid credentials.
 # Once: OPTIONS to the proxy (sipsak), Max-Forwards 0 -> 483, malformed
 # SIP -> 400 or dropped while the proxy keeps serving; and with a private
 # dbd: SHA-256 and MD5 challenges together (HA1 from the password column),
@@ -73,6 +78,7 @@ cleanup() {
     for pid in "${sipp_pids[@]}"; do
         kill -TERM "$pid" 2> /dev/null && wait "$pid" 2> /dev/null
     done
+    sip_gateway_stop
     sipproxy_stop > /dev/null 2>&1
     sip_dbd_stop > /dev/null 2>&1
     for ds in "${datasources[@]}"; do clean_rows "$ds"; done
@@ -182,6 +188,30 @@ Content-Length: 0
 
 MSG
 }
+
+# sip_req METHOD RURI FROM_URI TO CALLID CSEQ BRANCH [HEADER]: a bodiless
+# request from $SIP_LPORT; TO is the whole To value (with a tag or not).
+sip_req() {
+    cat << MSG
+$1 $2 SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:$SIP_LPORT;branch=$7
+Max-Forwards: 70
+From: <$3>;tag=t-$5
+To: $4
+Call-ID: $5
+CSeq: $6 $1
+Contact: <sip:tester@127.0.0.1:$SIP_LPORT>
+${8:-X-Test: none}
+Content-Length: 0
+
+MSG
+}
+
+# top_branch: the branch of the first Via in the message on stdin.
+top_branch() { grep -m1 -iE '^(via|v):' | sed -n 's/.*;branch=\([^;, ]*\).*/\1/p'; }
+
+# gw_requests LOG: the request lines the raw gateway received, "|"-joined.
+gw_requests() { awk 'prev == "" && /^[A-Z]+ / { printf "%s|", $0 } { prev = ($0 == "--") ? "" : "x" }' "$1"; }
 
 # sipp_run NAME ARGS...: SIPp in the foreground, bounded, from 127.0.0.1;
 # its screen output goes to $work/NAME.out.
@@ -426,11 +456,96 @@ suite() {
         "$(first_block "$work/gw-$ds.msg" INVITE | head -1)" "INVITE sip:+4930123456@127.0.0.1:$gw_port SIP/2.0"
     out=$(invite_msg "sip:777@pstn.test" "inv-nr-$ds" | sip_send)
     check "$t: a number without a route -> 404" "$(sip_code <<< "$out")" 404
+    gw_busy "$ds" "$gw_port"
 
     explain "$mark"
     sipproxy_stop
     check "$t: sipproxy stops cleanly on SIGTERM" "$?" 0
+    gw_auth "$ds" "$gw_port"
     clean_rows "$ds"
+}
+
+# gw_busy DS GW_PORT: a gateway (the raw one) answers the INVITE with 486;
+# the caller gets the 486, and its ACK (no Route: the ACK of a non-2xx) is
+# routed again to the gateway like the INVITE, with the INVITE's branch.
+gw_busy() {
+    local ds=$1 t=$1 gw_port=$2 out cid=busy-$1-$RANDOM log=$work/gw-busy-$1.log inv ack
+    local ruri=sip:004930123456@pstn.test from=sip:alice@$SIP_DOMAIN
+    if ! sip_gateway_start "$gw_port" 486 "$log" 15; then
+        not_ok "$t: busy: the raw gateway starts"
+        return
+    fi
+    out=$(sip_req INVITE "$ruri" "$from" "<$ruri>" "$cid" 1 "z9hG4bK-$cid" | sip_send 3)
+    check "$t: busy: the caller receives the gateway's 486" "$(head -1 <<< "$(sip_last <<< "$out")")" \
+        "SIP/2.0 486 Busy Here"
+    check "$t: busy: ... with the gateway's To tag and only the caller's Via" \
+        "$(sip_header To <<< "$out")|$(sip_header Via <<< "$out" | wc -l)" "<$ruri>;tag=gw-tag|1"
+    sip_req ACK "$ruri" "$from" "<$ruri>;tag=gw-tag" "$cid" 1 "z9hG4bK-$cid" | sip_send 1 all > /dev/null
+    # The ACK needs no answer: wait (bounded) until the gateway logged it.
+    for _ in $(seq 1 30); do
+        grep -q '^ACK ' "$log" && break
+        sleep 0.1
+    done
+    sip_gateway_stop
+    inv=$(first_block "$log" INVITE) ack=$(first_block "$log" ACK)
+    check "$t: busy: the gateway received one INVITE and then one ACK" "$(gw_requests "$log")" \
+        "INVITE sip:+4930123456@127.0.0.1:$gw_port SIP/2.0|ACK sip:+4930123456@127.0.0.1:$gw_port SIP/2.0|"
+    check_re "$t: busy: the INVITE's top Via is the proxy's with a 32-hex branch" \
+        "$(grep -m1 -iE '^(via|v):' <<< "$inv")" \
+        "^Via: SIP/2\.0/UDP 127\.0\.0\.1:$SIP_PORT;branch=z9hG4bK[0-9a-f]{32}\$"
+    check "$t: busy: the ACK carries the INVITE's branch as forwarded to the gateway" \
+        "$(top_branch <<< "$ack")" "$(top_branch <<< "$inv")"
+    check "$t: busy: the ACK's CSeq and To tag" \
+        "$(grep -iE '^(cseq|to):' <<< "$ack" | tr '\n' '|')" "To: <$ruri>;tag=gw-tag|CSeq: 1 ACK|"
+}
+
+# gw_auth DS GW_PORT: a proxy with auth_requests = yes in front of the
+# gateway: nobody but an authenticated local user reaches it.
+gw_auth() {
+    local ds=$1 t="$1: auth_requests" gw_port=$2 out a cid=gwa-$1-$RANDOM mark=$tap_failed
+    local log=$work/gw-auth-$1.log ruri=sip:004930123456@pstn.test gw_ruri
+    gw_ruri=sip:+4930123456@127.0.0.1:$gw_port
+    if ! sipproxy_start "$work/proxy-gwauth-$ds" "$DBD_ENDPOINT" "$ds" auth_requests=yes \
+        record_route=yes; then
+        not_ok "$t: sipproxy starts"
+        return
+    fi
+    if ! sip_gateway_start "$gw_port" 486 "$log" 20; then
+        not_ok "$t: the raw gateway starts"
+        sipproxy_stop
+        return
+    fi
+    out=$(sip_req INVITE "$ruri" sip:mallory@elsewhere.test "<$ruri>" "$cid-a" 1 "z9hG4bK-$cid-a" |
+        sip_send 3)
+    check "$t: INVITE for the gateway from a foreign From -> 403" "$(head -1 <<< "$out")" \
+        "SIP/2.0 403 Forbidden - not a local user"
+    out=$(sip_req INVITE "$ruri" "sip:alice@$SIP_DOMAIN" "<$ruri>" "$cid-b" 1 "z9hG4bK-$cid-b" |
+        sip_send 3)
+    check "$t: INVITE for the gateway from alice without credentials -> 407" \
+        "$(head -1 <<< "$out")" "SIP/2.0 407 Proxy Authentication Required"
+    check_re "$t: ... with one MD5 Proxy-Authenticate challenge" \
+        "$(sip_header Proxy-Authenticate <<< "$out" | tr '\n' '|')" \
+        '^Digest realm="sip\.test", nonce="[0-9a-f]{48}", qop="auth", algorithm=MD5\|$'
+    a=$(sip_answer_challenge Proxy-Authorization alice secret INVITE "$ruri" <<< "$out")
+    out=$(sip_req INVITE "$gw_ruri" "sip:alice@$SIP_DOMAIN" "<$ruri>;tag=forged" "$cid-c" 1 \
+        "z9hG4bK-$cid-c" | sip_send 3)
+    check "$t: in-dialog INVITE straight to the gateway's address without our Route -> 403" \
+        "$(head -1 <<< "$out")" "SIP/2.0 403 Forbidden - not record-routed here"
+    sleep 0.3
+    check "$t: the gateway received nothing so far" "$(gw_requests "$log")" ""
+    out=$(sip_req INVITE "$ruri" "sip:alice@$SIP_DOMAIN" "<$ruri>" "$cid-b" 2 "z9hG4bK-$cid-b2" "$a" |
+        sip_send 3)
+    check "$t: with valid Proxy-Authorization the INVITE reaches the gateway (its 486 comes back)" \
+        "$(head -1 <<< "$(sip_last <<< "$out")")" "SIP/2.0 486 Busy Here"
+    sip_gateway_stop
+    check "$t: ... which received exactly that INVITE, Request-URI rewritten" "$(gw_requests "$log")" \
+        "INVITE $gw_ruri SIP/2.0|"
+    check "$t: ... with our Record-Route and without the credentials for our realm" \
+        "$(first_block "$log" INVITE | grep -iE '^(record-route|proxy-authorization):' | tr '\n' '|')" \
+        "Record-Route: <sip:127.0.0.1:$SIP_PORT;lr>|"
+    explain "$mark"
+    sipproxy_stop
+    check "$t: sipproxy stops cleanly" "$?" 0
 }
 
 # ---------------------------------------------------------------------------

@@ -41,12 +41,21 @@
 #   sip_contacts         the Contact list of the last message on stdin as
 #                        sorted lines "URI expires=N" (other params left
 #                        out), one per binding.
+#   sip_gateway_start PORT CODE LOG [SECONDS]
+#                        a raw UDP gateway on 127.0.0.1:PORT for at most
+#                        SECONDS (default 20): every datagram it receives
+#                        is appended to LOG (LF line ends, each followed by
+#                        a line "--"); an INVITE is answered with CODE
+#                        (Vias, From, Call-ID, CSeq copied, a To tag
+#                        "gw-tag" added).  Sets SIP_GW_PID once it listens.
+#   sip_gateway_stop     stops that gateway by its PID.
 
 SIP_DOMAIN=${SIP_DOMAIN:-sip.test}
 SIPPROXY_BIN=${SIPPROXY_BIN:-$DBD_BUILD/proxy/sipproxy}
 SIPPROXY_PID=
 SIP_DBD_PID=
 SIP_DBD_DIR=
+SIP_GW_PID=
 
 # sip_free_udp_port [LO HI]: a UDP port on 127.0.0.1 nobody listens on now,
 # from LO to HI (default 20000 to 59999).
@@ -370,4 +379,68 @@ sipproxy_stop() {
         rc=1
     fi
     return $rc
+}
+
+# The raw gateway: ARGV = port, status code, seconds, log file.  Writes
+# "ready" to stdout once it listens.
+# shellcheck disable=SC2016  # Perl code, not shell
+sip_gw_pl='
+use strict; use warnings;
+use IO::Socket::INET; use IO::Select; use IO::Handle; use Time::HiRes qw(time);
+my ($port, $code, $secs, $log) = @ARGV;
+my %reason = (486 => "Busy Here", 404 => "Not Found", 480 => "Temporarily Unavailable",
+    603 => "Decline", 500 => "Server Internal Error");
+my $sock = IO::Socket::INET->new(Proto => "udp", LocalAddr => "127.0.0.1",
+    LocalPort => $port, ReuseAddr => 1)
+    or die "sip_gateway: cannot bind 127.0.0.1:$port: $!\n";
+open(my $fh, ">>", $log) or die "sip_gateway: $log: $!\n";
+$fh->autoflush(1);
+$| = 1;
+print "ready\n";
+my $sel = IO::Select->new($sock);
+my $end = time + $secs;
+while ((my $left = $end - time) > 0) {
+    next unless $sel->can_read($left);
+    my $buf;
+    my $peer = $sock->recv($buf, 65535);
+    defined $peer or last;
+    (my $text = $buf) =~ s/\r\n/\n/g;
+    $text .= "\n" unless $text =~ /\n\z/;
+    print $fh $text, "--\n";
+    next unless $buf =~ /\AINVITE /;
+    my ($head) = split /\r\n\r\n/, $buf, 2;
+    my @lines = split /\r\n/, $head;
+    shift @lines;
+    my @out = ("SIP/2.0 $code " . ($reason{$code} // "Failed"));
+    for my $l (@lines) {
+        if ($l =~ /^(Via|v|From|f|Call-ID|i|CSeq):/i) { push @out, $l; }
+        elsif ($l =~ /^(To|t):/i) { push @out, $l =~ /;tag=/ ? $l : "$l;tag=gw-tag"; }
+    }
+    push @out, "Content-Length: 0";
+    $sock->send(join("\r\n", @out) . "\r\n\r\n", 0, $peer);
+}
+'
+
+sip_gateway_start() {
+    local port=$1 code=$2 log=$3 secs=${4:-20} line
+    : > "$log" || return 1
+    exec {gwfd}< <(exec perl -e "$sip_gw_pl" "$port" "$code" "$secs" "$log" 2>&1)
+    SIP_GW_PID=$!
+    # shellcheck disable=SC2154  # gwfd is set by exec above
+    if ! read -r -t 5 line <&"$gwfd" || [ "$line" != ready ]; then
+        echo "sip_gateway_start: the gateway on port $port did not come up: $line" >&2
+        exec {gwfd}<&-
+        sip_gateway_stop
+        return 1
+    fi
+    exec {gwfd}<&-
+    return 0
+}
+
+sip_gateway_stop() {
+    [ -n "$SIP_GW_PID" ] || return 0
+    kill -TERM "$SIP_GW_PID" 2> /dev/null
+    wait "$SIP_GW_PID" 2> /dev/null
+    SIP_GW_PID=
+    return 0
 }
