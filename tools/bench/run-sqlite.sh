@@ -50,17 +50,8 @@ dir=$(mktemp -d -t dbd-bench.XXXXXX)
 dbd_pid=
 sampler_pid=
 
-# Stops a process we started, by its PID: TERM, then KILL after 10 s.
-stop() {
-    [ -n "$1" ] || return 0
-    kill -TERM "$1" 2> /dev/null || return 0
-    for _ in $(seq 1 100); do
-        kill -0 "$1" 2> /dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$1" 2> /dev/null || true
-    wait "$1" 2> /dev/null || true
-}
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 cleanup() {
     stop "$sampler_pid"
@@ -87,15 +78,7 @@ url = sqlite://$dir/db.sqlite
 pool = $pool
 CONF
 
-"$dbd" -c "$dir/dbd.conf" > "$dir/dbd.log" 2>&1 &
-dbd_pid=$!
-for _ in $(seq 1 100); do
-    "$dbctl" --endpoint "$endpoint" --timeout 500 ping > /dev/null 2>&1 && break
-    kill -0 "$dbd_pid" 2> /dev/null || { cat "$dir/dbd.log" >&2; die "dbd exited"; }
-    sleep 0.1
-done
-"$dbctl" --endpoint "$endpoint" --timeout 500 ping > /dev/null 2>&1 ||
-    { cat "$dir/dbd.log" >&2; die "dbd did not come up"; }
+bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
 
 # dbd's resident memory in kB: total, anonymous (what dbd allocated) and
 # file-backed (mapped database pages and shared libraries).

@@ -44,17 +44,8 @@ dbd_pid=
 proxy_pid=
 bg_pids=()
 
-# Stops a process we started, by its PID: TERM, then KILL after 10 s.
-stop() {
-    [ -n "$1" ] || return 0
-    kill -TERM "$1" 2> /dev/null || return 0
-    for _ in $(seq 1 100); do
-        kill -0 "$1" 2> /dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$1" 2> /dev/null || true
-    wait "$1" 2> /dev/null || true
-}
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
@@ -103,15 +94,7 @@ log_level = warning
 url = sqlite://$dir/db.sqlite
 pool = $pool
 CONF
-    "$dbd" -c "$dir/dbd.conf" > "$dir/dbd.log" 2>&1 &
-    dbd_pid=$!
-    for _ in $(seq 1 100); do
-        "$dbctl" --endpoint "$endpoint" --timeout 500 ping > /dev/null 2>&1 && break
-        kill -0 "$dbd_pid" 2> /dev/null || { cat "$dir/dbd.log" >&2; die "dbd exited"; }
-        sleep 0.1
-    done
-    "$dbctl" --endpoint "$endpoint" --timeout 500 ping > /dev/null 2>&1 ||
-        { cat "$dir/dbd.log" >&2; die "dbd did not come up"; }
+    bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
     say "writing $users subscribers (user0..user$((users - 1))@$domain, passwords pass0..)"
     "$dbbench" --endpoint "$endpoint" --datasource main --users "$users" --prefill \
         --count 1 --mix read=100 > /dev/null 2> "$dir/prefill.log" ||
