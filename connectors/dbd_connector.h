@@ -22,9 +22,11 @@
 #ifndef DBD_CONNECTOR_H
 #define DBD_CONNECTOR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "../proto/request.h"
 #include "../proto/status.h"
@@ -119,5 +121,39 @@ struct dbd_connector {
                       const dbd_sink *sink, dbd_exec_info *info);
     /* New fields go here, at the end. */
 };
+
+/*
+ * Helpers every connector uses; inline, so they add nothing to the ABI.
+ */
+
+/* The info a call fills: the caller's, or scratch when it passed NULL,
+ * reset to "nothing to report". */
+static inline dbd_exec_info *dbd_exec_info_begin(dbd_exec_info *info,
+                                                 dbd_exec_info *scratch)
+{
+    if (info == NULL)
+        info = scratch;
+    info->affected = -1;
+    info->last_id = 0;
+    info->msg[0] = '\0';
+    return info;
+}
+
+/* Logs through the daemon when there is one (unit tests pass no host). */
+static inline void dbd_host_logf(const dbd_host *host, int level,
+                                 const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static inline void dbd_host_logf(const dbd_host *host, int level,
+                                 const char *fmt, ...)
+{
+    if (host == NULL || host->log == NULL)
+        return;
+    char line[1024]; /* room for a backend's message and its context */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    host->log(host->ctx, level, "%s", line);
+}
 
 #endif

@@ -92,7 +92,7 @@ static dbd_status bdb_ping(void *conn, dbd_exec_info *info)
     dbd_exec_info scratch;
     DB_TXN *txn = NULL;
 
-    info = bdb_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     int ret = c->env->txn_begin(c->env, NULL, &txn, 0);
     if (ret == 0)
         ret = txn->abort(txn);

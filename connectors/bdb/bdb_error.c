@@ -12,21 +12,8 @@
 #include "bdb_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-void bdb_log(const bdb_conn *c, int level, const char *fmt, ...)
-{
-    if (c->host == NULL || c->host->log == NULL)
-        return;
-    char line[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    c->host->log(c->host->ctx, level, "%s", line);
-}
 
 void bdb_errcall(const DB_ENV *env, const char *prefix, const char *msg)
 {

@@ -26,16 +26,6 @@
 
 #define ATTEMPTS 5
 
-dbd_exec_info *bdb_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
-{
-    if (info == NULL)
-        info = scratch;
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-    return info;
-}
-
 /* A short pause before a retry, growing with the attempt and varied by
  * the connection so that two victims do not meet again at once. */
 static void backoff(const bdb_conn *c, int attempt)
@@ -115,7 +105,7 @@ static dbd_status alone(bdb_conn *c, bdb_table *t, const dbd_op *op,
         if (attempt > 0)
             backoff(c, attempt);
         c->deadlock = false;
-        bdb_info_init(info, NULL);
+        dbd_exec_info_begin(info, NULL);
         if ((ret = c->env->txn_begin(c->env, NULL, &txn, flags)) != 0)
             return bdb_fail(c, ret, "cannot begin a transaction", info->msg,
                             sizeof info->msg);
@@ -149,7 +139,7 @@ dbd_status bdb_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
     bdb_table *t;
     dbd_status st;
 
-    info = bdb_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     c->dbmsg[0] = '\0';
     switch (op->kind) {
     case DBD_OP_QUERY:
@@ -177,7 +167,7 @@ dbd_status bdb_begin(void *conn, dbd_exec_info *info)
 {
     bdb_conn *c = conn;
     dbd_exec_info scratch;
-    info = bdb_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (c->txn != NULL)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "a transaction is already open");
@@ -194,7 +184,7 @@ dbd_status bdb_commit(void *conn, dbd_exec_info *info)
 {
     bdb_conn *c = conn;
     dbd_exec_info scratch;
-    info = bdb_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (c->txn == NULL)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "no transaction is open");
@@ -211,7 +201,7 @@ dbd_status bdb_rollback(void *conn, dbd_exec_info *info)
 {
     bdb_conn *c = conn;
     dbd_exec_info scratch;
-    info = bdb_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (c->txn == NULL)
         return DBD_OK;
     int ret = c->txn->abort(c->txn);

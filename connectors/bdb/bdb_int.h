@@ -72,8 +72,7 @@ dbd_status bdb_opts_parse(bdb_opts *o, const dbd_option *opts, size_t n,
 dbd_status bdb_fail(bdb_conn *c, int ret, const char *what, char *msg,
                     size_t msglen);
 void bdb_errcall(const DB_ENV *env, const char *prefix, const char *msg);
-void bdb_log(const bdb_conn *c, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define bdb_log(c, ...) dbd_host_logf((c)->host, __VA_ARGS__)
 /* A DBT over bytes we own (for keys and rows being written). */
 DBT bdb_dbt(const void *data, size_t size);
 
@@ -124,6 +123,5 @@ dbd_status bdb_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
 dbd_status bdb_begin(void *conn, dbd_exec_info *info);
 dbd_status bdb_commit(void *conn, dbd_exec_info *info);
 dbd_status bdb_rollback(void *conn, dbd_exec_info *info);
-dbd_exec_info *bdb_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
 
 #endif

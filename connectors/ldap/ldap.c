@@ -14,16 +14,9 @@
  */
 #include "ldc_int.h"
 
-static void info_reset(dbd_exec_info *info)
-{
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-}
-
 static dbd_status ping_op(void *conn, dbd_exec_info *info)
 {
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     return ldc_ping(conn, info->msg, sizeof info->msg);
 }
 
@@ -63,7 +56,7 @@ static dbd_status exec_op(void *conn, const dbd_op *op,
                                   const dbd_sink *sink, dbd_exec_info *info)
 {
     ldc_conn *c = conn;
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     locale_t old = uselocale(c->c_locale);
     dbd_status st = run(c, op, sink, info);
     uselocale(old);

@@ -15,24 +15,11 @@
 #include "mysql_int.h"
 
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_PORT 3306
-
-void myc_log(const myc_conn *c, int level, const char *fmt, ...)
-{
-    if (c->host == NULL || c->host->log == NULL)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    c->host->log(c->host->ctx, level, "%s", line);
-}
 
 /*
  * mysql_library_init() is not thread-safe and mysql_init() calls it on
@@ -174,7 +161,7 @@ static dbd_status setup_session(myc_conn *c, const myc_opts *o, char *err,
     if (o->lock_wait_timeout > 0 && n > 0 && (size_t)n < sizeof sql)
         snprintf(sql + n, sizeof sql - (size_t)n,
                  ", innodb_lock_wait_timeout = %u", o->lock_wait_timeout);
-    myc_info_init(&info, &info);
+    dbd_exec_info_begin(&info, &info);
     dbd_status status = myc_run_text(c, sql, &info);
     if (status != DBD_OK)
         dbd_errf(err, errlen, "mysql %s: cannot set up the session: %s",
@@ -258,7 +245,7 @@ static dbd_status myc_ping(void *conn, dbd_exec_info *info)
     myc_conn *c = conn;
     dbd_exec_info scratch;
 
-    info = myc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (mysql_ping(c->db) != 0)
         return myc_db_error(c->db, "ping failed", info->msg,
                             sizeof info->msg);

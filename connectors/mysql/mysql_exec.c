@@ -67,7 +67,7 @@ dbd_status myc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
     MYSQL_STMT *st = NULL;
     dbd_status status;
 
-    info = myc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     status = dbd_sql_stmt_build_shape(c->sql, op, info->msg,
                                       sizeof info->msg);
     if (status == DBD_OK)
@@ -81,7 +81,7 @@ dbd_status myc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
          * has other columns now: prepare it afresh, once. */
         dbd_stmt_cache_drop(c->cache, dbd_sql_stmt_shape(c->sql, NULL));
         st = NULL;
-        myc_info_init(info, info);
+        dbd_exec_info_begin(info, info);
         status = statement(c, op, &st, info);
         if (status == DBD_OK)
             status = myc_execute(c, st, dbd_sql_stmt_binds(c->sql),

@@ -131,8 +131,7 @@ typedef struct myc_conn {
     char *where;           /* "host:port" or the socket path, for messages */
 } myc_conn;
 
-void myc_log(const myc_conn *c, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define myc_log(c, ...) dbd_host_logf((c)->host, __VA_ARGS__)
 
 /* Streams the result of st, executed, to sink: columns once (also for no
  * rows), then each row as it arrives from the server.  DBD_INTERNAL when
@@ -159,7 +158,6 @@ dbd_status myc_stmt_error(MYSQL *db, MYSQL_STMT *st, const char *what,
 /* ---- statements (mysql_stmt.c) ---- */
 
 /* Sets info to "nothing reported"; returns info or, when NULL, scratch. */
-dbd_exec_info *myc_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
 /* The connection's statement cache: at most capacity MYSQL_STMTs, each
  * closed when it goes, which also frees it on the server
  * (max_prepared_stmt_count is global); NULL on allocation failure. */

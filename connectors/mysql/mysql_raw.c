@@ -38,7 +38,7 @@ dbd_status myc_raw(void *conn, const char *text, size_t len,
     MYSQL_STMT *st = NULL;
     dbd_status status;
 
-    info = myc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (text == NULL || len == 0) {
         status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw statement is empty");
@@ -81,14 +81,14 @@ out:
 dbd_status myc_begin(void *conn, dbd_exec_info *info)
 {
     dbd_exec_info scratch;
-    info = myc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     return myc_run_text(conn, "START TRANSACTION", info);
 }
 
 dbd_status myc_commit(void *conn, dbd_exec_info *info)
 {
     dbd_exec_info scratch;
-    info = myc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     return myc_run_text(conn, "COMMIT", info);
 }
 
@@ -97,6 +97,6 @@ dbd_status myc_commit(void *conn, dbd_exec_info *info)
 dbd_status myc_rollback(void *conn, dbd_exec_info *info)
 {
     dbd_exec_info scratch;
-    info = myc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     return myc_run_text(conn, "ROLLBACK", info);
 }

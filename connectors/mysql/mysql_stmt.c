@@ -7,16 +7,6 @@
 
 #include <string.h>
 
-dbd_exec_info *myc_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
-{
-    if (info == NULL)
-        info = scratch;
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-    return info;
-}
-
 /* The cache's release callback. */
 static void close_cached(void *ctx, void *stmt, void *extra)
 {

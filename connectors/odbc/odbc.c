@@ -13,7 +13,6 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,28 +39,6 @@ static void pin_odbcinst(void)
     void *h = dlopen("libodbcinst.so.2", RTLD_NOW | RTLD_NODELETE);
     if (h != NULL)
         dlclose(h);
-}
-
-void odbc_log(const odbc_conn *c, int level, const char *fmt, ...)
-{
-    if (c->host == NULL || c->host->log == NULL)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    c->host->log(c->host->ctx, level, "%s", line);
-}
-
-dbd_exec_info *odbc_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
-{
-    if (info == NULL)
-        info = scratch;
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-    return info;
 }
 
 dbd_status odbc_fail(odbc_conn *c, SQLSMALLINT htype, SQLHANDLE h,
@@ -203,7 +180,7 @@ static dbd_status odbc_ping(void *conn, dbd_exec_info *info)
     int64_t one;
     bool found;
 
-    info = odbc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (c->dbms.ping_select) {
         status = odbc_query_int(c, "!ping", "SELECT 1", NULL, 0, &one,
                                 &found, info);

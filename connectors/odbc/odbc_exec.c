@@ -173,7 +173,7 @@ dbd_status odbc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
     dbd_exec_info scratch;
     dbd_status status;
 
-    info = odbc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (op == NULL)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "missing operation");

@@ -205,10 +205,8 @@ typedef struct odbc_conn {
     size_t nserials;
 } odbc_conn;
 
-void odbc_log(const odbc_conn *c, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define odbc_log(c, ...) dbd_host_logf((c)->host, __VA_ARGS__)
 /* Sets info to "nothing reported"; returns info or, when NULL, scratch. */
-dbd_exec_info *odbc_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
 /* Maps a failed call's diagnostics on h; see odbc_diag(). */
 dbd_status odbc_fail(odbc_conn *c, SQLSMALLINT htype, SQLHANDLE h,
                      const char *what, dbd_exec_info *info);

@@ -134,7 +134,7 @@ void odbc_last_insert_id(odbc_conn *c, int64_t *id)
     bool found = false;
 
     *id = 0;
-    odbc_info_init(&scratch, &scratch);
+    dbd_exec_info_begin(&scratch, &scratch);
     switch (c->dbms.last_id) {
     case ODBC_LAST_ID_SQLITE:
         status = odbc_query_int(c, "!last_id", "SELECT last_insert_rowid()",

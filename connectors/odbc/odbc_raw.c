@@ -28,7 +28,7 @@ dbd_status odbc_raw(void *conn, const char *text, size_t len,
     dbd_status status;
 
     memset(&cols, 0, sizeof cols);
-    info = odbc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (text == NULL || len == 0 || strspn(text, " \t\r\n") >= len) {
         status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw statement is empty");
@@ -106,7 +106,7 @@ dbd_status odbc_begin(void *conn, dbd_exec_info *info)
     odbc_conn *c = conn;
     dbd_exec_info scratch;
 
-    info = odbc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (c->in_txn)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "a transaction is already open");
@@ -126,7 +126,7 @@ dbd_status odbc_commit(void *conn, dbd_exec_info *info)
     odbc_conn *c = conn;
     dbd_exec_info scratch;
 
-    info = odbc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (!c->in_txn)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "no transaction is open");
@@ -140,7 +140,7 @@ dbd_status odbc_rollback(void *conn, dbd_exec_info *info)
     odbc_conn *c = conn;
     dbd_exec_info scratch;
 
-    info = odbc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (!c->in_txn)
         return DBD_OK;
     return odbc_check_dead(c, end_txn(c, SQL_ROLLBACK, info), info);

@@ -54,7 +54,7 @@ static dbd_status run_pair(odbc_conn *c, const dbd_op *update,
         return update_or_insert(c, update, insert, info);
     for (int attempt = 0; attempt < 2; attempt++) {
         dbd_exec_info tx;
-        odbc_info_init(&tx, &tx);
+        dbd_exec_info_begin(&tx, &tx);
         status = odbc_begin(c, info);
         if (status != DBD_OK)
             return status;

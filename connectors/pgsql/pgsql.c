@@ -9,32 +9,9 @@
  */
 #include "pgsql_int.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void pgc_log(const pgc_conn *c, int level, const char *fmt, ...)
-{
-    if (c->host == NULL || c->host->log == NULL)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    c->host->log(c->host->ctx, level, "%s", line);
-}
-
-dbd_exec_info *pgc_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
-{
-    if (info == NULL)
-        info = scratch;
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-    return info;
-}
 
 /* Server notices go to the daemon's log instead of libpq's stderr.  An
  * error that arrives while no statement runs comes here too: a FATAL one
@@ -155,7 +132,7 @@ static dbd_status pgc_ping(void *conn, dbd_exec_info *info)
     dbd_exec_info scratch;
     dbd_status status;
 
-    info = pgc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     status = pgc_ready(c, info);
     if (status != DBD_OK)
         return status;

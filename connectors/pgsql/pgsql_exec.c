@@ -78,7 +78,7 @@ dbd_status pgc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
     bool text_built = false;
     dbd_status status;
 
-    info = pgc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     status = pgc_ready(c, info);
     if (status == DBD_OK)
         status = dbd_sql_stmt_build_shape(c->sql, op, info->msg,
@@ -121,7 +121,7 @@ dbd_status pgc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
             status = DBD_BUSY;
             break;
         }
-        pgc_info_init(info, &scratch);
+        dbd_exec_info_begin(info, &scratch);
         status = DBD_OK;
     }
     /* one row is in its place, whether inserted, updated or kept */

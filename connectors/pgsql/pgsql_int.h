@@ -172,10 +172,8 @@ typedef struct pgc_conn {
                               ending the session */
 } pgc_conn;
 
-void pgc_log(const pgc_conn *c, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define pgc_log(c, ...) dbd_host_logf((c)->host, __VA_ARGS__)
 /* Sets info to "nothing reported"; returns info or, when NULL, scratch. */
-dbd_exec_info *pgc_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
 void pgc_rows_free(pgc_rows *r);
 
 /* ---- the session (pgsql_session.c) ---- */

@@ -25,7 +25,7 @@ static dbd_status check_txn(pgc_conn *c, dbd_status status,
         return status;
     if (!c->in_txn) {
         dbd_exec_info undo;
-        pgc_info_init(&undo, NULL);
+        dbd_exec_info_begin(&undo, NULL);
         dbd_status st = pgc_run_simple(c, "ROLLBACK", "rollback", NULL, &undo);
         if (st == DBD_UNAVAILABLE) {
             *info = undo;
@@ -48,7 +48,7 @@ dbd_status pgc_raw(void *conn, const char *text, size_t len,
     dbd_exec_info scratch;
     dbd_status status;
 
-    info = pgc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (text == NULL || len == 0)
         return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                          "raw statement is empty");
@@ -73,7 +73,7 @@ dbd_status pgc_begin(void *conn, dbd_exec_info *info)
 {
     pgc_conn *c = conn;
     dbd_exec_info scratch;
-    info = pgc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     dbd_status status = pgc_ready(c, info);
     if (status == DBD_OK)
         status = pgc_run_simple(c, "BEGIN", "begin", NULL, info);
@@ -85,7 +85,7 @@ dbd_status pgc_commit(void *conn, dbd_exec_info *info)
 {
     pgc_conn *c = conn;
     dbd_exec_info scratch;
-    info = pgc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     c->in_txn = false;
     /* a failed transaction answers COMMIT with ROLLBACK, not an error */
     return pgc_run_simple(c, "COMMIT", "commit", "COMMIT", info);
@@ -96,7 +96,7 @@ dbd_status pgc_rollback(void *conn, dbd_exec_info *info)
 {
     pgc_conn *c = conn;
     dbd_exec_info scratch;
-    info = pgc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     c->in_txn = false;
     if (PQstatus(c->pg) == CONNECTION_OK &&
         PQtransactionStatus(c->pg) == PQTRANS_IDLE)

@@ -42,7 +42,7 @@ dbd_status pgc_session_set_up(pgc_conn *c, char *err, size_t errlen)
 {
     dbd_exec_info info;
 
-    pgc_info_init(&info, NULL);
+    dbd_exec_info_begin(&info, NULL);
     if (PQserverVersion(c->pg) < MIN_SERVER_VERSION)
         return dbd_failf(DBD_CONFIG, err, errlen,
                          "PostgreSQL server version %d is too old (10 or "

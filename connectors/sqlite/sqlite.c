@@ -11,24 +11,11 @@
 #include "sqlite_int.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-
-void sqlc_log(const sqlc_conn *c, int level, const char *fmt, ...)
-{
-    if (c->host == NULL || c->host->log == NULL)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    c->host->log(c->host->ctx, level, "%s", line);
-}
 
 /* Refuses early, with a message an operator can act on, what SQLite would
  * only call "unable to open database file". */
@@ -228,7 +215,7 @@ static dbd_status sqlc_ping(void *conn, dbd_exec_info *info)
     sqlite3_stmt *st = NULL;
     int moved = 0;
 
-    info = sqlc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (sqlite3_file_control(c->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) ==
             SQLITE_OK && moved)
         return dbd_failf(DBD_UNAVAILABLE, info->msg, sizeof info->msg,

@@ -34,7 +34,7 @@ dbd_status sqlc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
     dbd_status status;
     size_t len;
 
-    info = sqlc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     status = dbd_sql_stmt_build_shape(c->sql, op, info->msg,
                                       sizeof info->msg);
     if (status != DBD_OK)

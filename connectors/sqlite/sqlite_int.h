@@ -79,8 +79,7 @@ typedef struct sqlc_conn {
     char *path;
 } sqlc_conn;
 
-void sqlc_log(const sqlc_conn *c, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#define sqlc_log(c, ...) dbd_host_logf((c)->host, __VA_ARGS__)
 
 /* ---- errors (sqlite_error.c) ---- */
 
@@ -146,7 +145,6 @@ void sqlc_release(sqlite3_stmt *st);
 dbd_status sqlc_run_simple(sqlc_conn *c, const char *key, const char *text,
                            dbd_exec_info *info);
 /* Sets info to "nothing reported"; returns info or, when NULL, scratch. */
-dbd_exec_info *sqlc_info_init(dbd_exec_info *info, dbd_exec_info *scratch);
 int64_t sqlc_changes(sqlite3 *db);
 int64_t sqlc_total_changes(sqlite3 *db);
 

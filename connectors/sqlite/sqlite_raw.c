@@ -42,7 +42,7 @@ dbd_status sqlc_raw(void *conn, const char *text, size_t len,
     int64_t total, rowid;
     int rc, want;
 
-    info = sqlc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (text == NULL || len == 0) {
         status = dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                            "raw statement is empty");
@@ -103,14 +103,14 @@ out:
 dbd_status sqlc_begin(void *conn, dbd_exec_info *info)
 {
     dbd_exec_info scratch;
-    info = sqlc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     return sqlc_run_simple(conn, "!begin", "BEGIN IMMEDIATE", info);
 }
 
 dbd_status sqlc_commit(void *conn, dbd_exec_info *info)
 {
     dbd_exec_info scratch;
-    info = sqlc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     return sqlc_run_simple(conn, "!commit", "COMMIT", info);
 }
 
@@ -120,7 +120,7 @@ dbd_status sqlc_rollback(void *conn, dbd_exec_info *info)
 {
     sqlc_conn *c = conn;
     dbd_exec_info scratch;
-    info = sqlc_info_init(info, &scratch);
+    info = dbd_exec_info_begin(info, &scratch);
     if (sqlite3_get_autocommit(c->db))
         return DBD_OK;
     return sqlc_run_simple(c, "!rollback", "ROLLBACK", info);

@@ -7,16 +7,6 @@
 #include <limits.h>
 #include <string.h>
 
-dbd_exec_info *sqlc_info_init(dbd_exec_info *info, dbd_exec_info *scratch)
-{
-    if (info == NULL)
-        info = scratch;
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-    return info;
-}
-
 int64_t sqlc_changes(sqlite3 *db)
 {
 #if SQLITE_VERSION_NUMBER >= 3037000

@@ -118,17 +118,10 @@ out:
     return st;
 }
 
-static void info_reset(dbd_exec_info *info)
-{
-    info->affected = -1;
-    info->last_id = 0;
-    info->msg[0] = '\0';
-}
-
 static dbd_status text_ping(void *conn, dbd_exec_info *info)
 {
     text_conn *c = conn;
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     return txt_store_ping(c->store, info->msg, sizeof info->msg);
 }
 
@@ -139,7 +132,7 @@ static dbd_status text_exec(void *conn, const dbd_op *op,
     dbd_status st;
     txt_outcome res;
 
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     locale_t old = uselocale(c->c_locale);
     switch (op->kind) {
     case DBD_OP_QUERY:
@@ -168,14 +161,14 @@ static dbd_status text_exec(void *conn, const dbd_op *op,
 static dbd_status text_begin(void *conn, dbd_exec_info *info)
 {
     text_conn *c = conn;
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     return txt_store_begin(c->store, info->msg, sizeof info->msg);
 }
 
 static dbd_status text_commit(void *conn, dbd_exec_info *info)
 {
     text_conn *c = conn;
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     locale_t old = uselocale(c->c_locale);
     dbd_status st = txt_store_commit(c->store, info->msg, sizeof info->msg);
     uselocale(old);
@@ -185,7 +178,7 @@ static dbd_status text_commit(void *conn, dbd_exec_info *info)
 static dbd_status text_rollback(void *conn, dbd_exec_info *info)
 {
     text_conn *c = conn;
-    info_reset(info);
+    (void)dbd_exec_info_begin(info, info);
     return txt_store_rollback(c->store, info->msg, sizeof info->msg);
 }
 
