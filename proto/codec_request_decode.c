@@ -21,8 +21,7 @@
 
 static bool op_reserved(dbd_op_kind k)
 {
-    return k == DBD_OP_SWAP || k == DBD_OP_RELOAD || k == DBD_OP_MIGRATE ||
-           k == DBD_OP_AUDIT;
+    return k == DBD_OP_MIGRATE || k == DBD_OP_AUDIT;
 }
 
 /* Ops a batch may contain. */
@@ -441,6 +440,10 @@ static int decode_field(dec *d, const path *at, req_key k,
         return 0;
     case K_OPS:
         return get_ops(d, at, o, op);
+    case K_URL:
+        return get_string(d, at, o, &op->url, NULL);
+    case K_MODE:
+        return get_string(d, at, o, &op->mode, NULL);
     default:
         return 0;
     }
@@ -469,6 +472,8 @@ static int check_required(dec *d, const path *at, const dbd_op *op,
         missing = K_SQL;
     else if ((keys & KB(K_OPS)) && op->nops == 0)
         missing = K_OPS;
+    else if ((keys & KB(K_URL)) && (op->url == NULL || op->url[0] == '\0'))
+        missing = K_URL;
     if (missing == K_COUNT)
         return 0;
     const path field = PATH_KEY(at, key_names[missing]);

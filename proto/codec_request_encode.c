@@ -36,6 +36,8 @@ static bool key_present(const dbd_request *req, const dbd_op *op, req_key k)
     case K_PARAMS: return op->nparams > 0;
     case K_ATOMIC: return !op->atomic; /* true is the default */
     case K_OPS: return op->nops > 0;
+    case K_URL: return op->url != NULL;
+    case K_MODE: return op->mode != NULL;
     default: return false;
     }
 }
@@ -142,6 +144,10 @@ static int pack_key(msgpack_packer *pk, const dbd_request *req,
         return pack_values(pk, op->params, op->nparams);
     case K_ATOMIC:
         return op->atomic ? msgpack_pack_true(pk) : msgpack_pack_false(pk);
+    case K_URL:
+        return dbd_pack_cstr(pk, op->url);
+    case K_MODE:
+        return dbd_pack_cstr(pk, op->mode);
     case K_OPS:
         if (msgpack_pack_array(pk, op->nops) != 0)
             return -1;

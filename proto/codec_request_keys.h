@@ -12,7 +12,7 @@
 typedef enum req_key {
     K_V, K_ID, K_OP, K_DS, K_TABLE, K_DEADLINE, K_TIMEOUT, K_COLUMNS,
     K_WHERE, K_ORDER, K_LIMIT, K_OFFSET, K_VALUES, K_SET, K_KEYS, K_SQL,
-    K_PARAMS, K_ATOMIC, K_OPS, K_COUNT
+    K_PARAMS, K_ATOMIC, K_OPS, K_URL, K_MODE, K_COUNT
 } req_key;
 
 static const char *const key_names[K_COUNT] = {
@@ -22,6 +22,7 @@ static const char *const key_names[K_COUNT] = {
     [K_LIMIT] = "limit", [K_OFFSET] = "offset", [K_VALUES] = "values",
     [K_SET] = "set", [K_KEYS] = "keys", [K_SQL] = "sql",
     [K_PARAMS] = "params", [K_ATOMIC] = "atomic", [K_OPS] = "ops",
+    [K_URL] = "url", [K_MODE] = "mode",
 };
 
 /* The bit of key k in a key set. */
@@ -40,10 +41,11 @@ static const unsigned op_keys[DBD_OP_COUNT] = {
     [DBD_OP_RAW] = KB(K_DS) | KB(K_SQL) | KB(K_PARAMS),
     [DBD_OP_DATASOURCES] = 0,
     [DBD_OP_STATS] = 0,
-    [DBD_OP_SWAP] = KB(K_DS),
+    [DBD_OP_SWAP] = KB(K_DS) | KB(K_URL) | KB(K_MODE),
     [DBD_OP_RELOAD] = 0,
     [DBD_OP_MIGRATE] = KB(K_DS),
     [DBD_OP_AUDIT] = 0,
+    [DBD_OP_HOSTS] = 0,
 };
 
 #endif

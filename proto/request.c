@@ -20,6 +20,7 @@ static const char *const op_names[DBD_OP_COUNT] = {
     [DBD_OP_DATASOURCES] = "datasources", [DBD_OP_STATS] = "stats",
     [DBD_OP_SWAP] = "swap",       [DBD_OP_RELOAD] = "reload",
     [DBD_OP_MIGRATE] = "migrate", [DBD_OP_AUDIT] = "audit",
+    [DBD_OP_HOSTS] = "hosts",
 };
 
 static const char *const cmp_names[DBD_CMP_COUNT] = {
@@ -72,7 +73,7 @@ bool dbd_op_writes(dbd_op_kind k)
 bool dbd_op_is_admin(dbd_op_kind k)
 {
     return k == DBD_OP_PING || k == DBD_OP_DATASOURCES || k == DBD_OP_STATS ||
-           k == DBD_OP_RELOAD;
+           k == DBD_OP_RELOAD || k == DBD_OP_HOSTS;
 }
 
 const char *dbd_cmp_name(dbd_cmp c)
@@ -95,6 +96,14 @@ bool dbd_cmp_from_name(const char *name, size_t len, dbd_cmp *out)
 }
 
 /* --- builders --- */
+
+int dbd_request_set_swap(dbd_request *req, const char *url, const char *mode)
+{
+    req->op.url = dbd_arena_strdup(req->arena, url);
+    req->op.mode = mode != NULL ? dbd_arena_strdup(req->arena, mode) : NULL;
+    return req->op.url == NULL || (mode != NULL && req->op.mode == NULL) ? -1
+                                                                         : 0;
+}
 
 static void op_init(dbd_op *op, dbd_op_kind kind)
 {

@@ -40,6 +40,7 @@ typedef enum dbd_op_kind {
     DBD_OP_RELOAD,
     DBD_OP_MIGRATE,
     DBD_OP_AUDIT,
+    DBD_OP_HOSTS,     /* admin: the backend hosts of every datasource */
     DBD_OP_COUNT
 } dbd_op_kind;
 
@@ -48,7 +49,8 @@ const char *dbd_op_name(dbd_op_kind k);
 bool dbd_op_from_name(const char *name, size_t len, dbd_op_kind *out);
 /* true for ops that change data (insert, update, delete, replace, batch, raw). */
 bool dbd_op_writes(dbd_op_kind k);
-/* true for ops that name no datasource (ping, datasources, stats, reload). */
+/* true for ops that name no datasource (ping, datasources, stats, reload,
+ * hosts). */
 bool dbd_op_is_admin(dbd_op_kind k);
 
 /* Condition operators; wire names in the comments. */
@@ -125,6 +127,8 @@ typedef struct dbd_op {
     size_t sql_len;
     dbd_value *params;
     size_t nparams;
+    const char *url;   /* SWAP: the new backend URL(s), space-separated */
+    const char *mode;  /* SWAP: failover, round-robin or primary-replica */
     /* Builder bookkeeping, not part of the model: the allocated lengths of
      * the arrays above.  A cap below its count means "exactly the count",
      * so code that fills a dbd_op by hand may leave these zero. */
@@ -157,6 +161,10 @@ void dbd_request_destroy(dbd_request **preq);
  */
 dbd_op *dbd_request_add_op(dbd_request *req, dbd_op_kind kind,
                            const char *table);
+
+/* For a swap: the new URL(s) and the mode (NULL: keep the current one),
+ * copied into the request.  0, or -1 on allocation failure. */
+int dbd_request_set_swap(dbd_request *req, const char *url, const char *mode);
 
 /* op is &req->op or a pointer from dbd_request_add_op(). */
 int dbd_op_add_column(dbd_request *req, dbd_op *op, const char *column);

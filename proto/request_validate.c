@@ -147,7 +147,7 @@ static dbd_status check_datasource(const vctx *v, const dbd_request *req)
     const char *ds = req->datasource;
     char q[QUOTED_SIZE];
     if (ds == NULL) {
-        if (op_is_data(req->op.kind))
+        if (op_is_data(req->op.kind) || req->op.kind == DBD_OP_SWAP)
             return fail(v, "ds: missing (required for %s)",
                         dbd_op_name(req->op.kind));
         return DBD_OK;
@@ -436,5 +436,8 @@ dbd_status dbd_request_validate(const dbd_request *req, char *err,
                     (long long)req->timeout_msec);
     if ((st = check_datasource(&v, req)) != DBD_OK)
         return st;
+    if (req->op.kind == DBD_OP_SWAP &&
+        (req->op.url == NULL || req->op.url[0] == '\0'))
+        return fail(&v, "url: missing (required for swap)");
     return check_op(&v, &req->op);
 }

@@ -1163,6 +1163,14 @@ static const bad_case bad_cases[] = {
      "keys[0]: column \"b\" not in values"},
     {"{\"v\":1,\"id\":5,\"op\":\"raw\",\"ds\":\"sq\"}", 5,
      "sql: missing or empty"},
+    {"{\"v\":1,\"id\":5,\"op\":\"swap\",\"ds\":\"sq\"}", 5,
+     "url: missing or empty"},
+    {"{\"v\":1,\"id\":5,\"op\":\"swap\",\"url\":\"sqlite:///x\"}", 5,
+     "ds: missing or empty"},
+    {"{\"v\":1,\"id\":5,\"op\":\"swap\",\"ds\":\"sq\",\"url\":7}", 5,
+     "url: expected a string, got int"},
+    {"{\"v\":1,\"id\":5,\"op\":\"hosts\",\"url\":\"x\"}", 5,
+     "url: not used by hosts"},
     {"{\"v\":1,\"id\":5,\"op\":\"raw\",\"ds\":\"sq\",\"sql\":\"\"}", 5,
      "sql: empty"},
     /* types and identifiers */
@@ -1337,11 +1345,9 @@ static void test_good_requests(void **state)
     assert_null(req->datasource);
     dbd_request_destroy(&req);
     /* reserved ops decode, whatever else they carry */
-    static const char *const reserved[] = {"swap", "reload", "migrate",
-                                           "audit"};
-    static const dbd_op_kind kinds[] = {DBD_OP_SWAP, DBD_OP_RELOAD,
-                                        DBD_OP_MIGRATE, DBD_OP_AUDIT};
-    for (size_t i = 0; i < 4; i++) {
+    static const char *const reserved[] = {"migrate", "audit"};
+    static const dbd_op_kind kinds[] = {DBD_OP_MIGRATE, DBD_OP_AUDIT};
+    for (size_t i = 0; i < 2; i++) {
         char text[256];
         snprintf(text, sizeof text, "{\"v\":1,\"id\":5,\"op\":\"%s\","
                  "\"url\":\"sqlite:///x\",\"table\":{}}", reserved[i]);
@@ -1349,6 +1355,17 @@ static void test_good_requests(void **state)
         assert_int_equal(req->op.kind, kinds[i]);
         dbd_request_destroy(&req);
     }
+    /* swap carries ds, url and an optional mode; reload nothing */
+    req = decode_ok("{\"v\":1,\"id\":6,\"op\":\"swap\",\"ds\":\"m\","
+                    "\"url\":\"pgsql://h/db sqlite:///x\",\"mode\":\"failover\"}");
+    assert_int_equal(req->op.kind, DBD_OP_SWAP);
+    assert_string_equal(req->datasource, "m");
+    assert_string_equal(req->op.url, "pgsql://h/db sqlite:///x");
+    assert_string_equal(req->op.mode, "failover");
+    dbd_request_destroy(&req);
+    req = decode_ok("{\"v\":1,\"id\":7,\"op\":\"hosts\"}");
+    assert_int_equal(req->op.kind, DBD_OP_HOSTS);
+    dbd_request_destroy(&req);
     /* defaults: no limit, no offset, atomic batch, no deadline */
     req = decode_ok(Q("\"table\":\"t\""));
     assert_int_equal(req->op.limit, -1);

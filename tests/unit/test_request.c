@@ -19,7 +19,8 @@ static void test_op_names(void **state)
     (void)state;
     static const char *const names[DBD_OP_COUNT] = {
         "ping", "query", "insert", "update", "delete", "replace", "batch",
-        "raw", "datasources", "stats", "swap", "reload", "migrate", "audit"};
+        "raw", "datasources", "stats", "swap", "reload", "migrate", "audit",
+        "hosts"};
     for (int k = 0; k < DBD_OP_COUNT; k++) {
         dbd_op_kind back = DBD_OP_COUNT;
         assert_string_equal(dbd_op_name((dbd_op_kind)k), names[k]);
@@ -55,7 +56,7 @@ static void test_op_classes(void **state)
         {DBD_OP_DATASOURCES, false, true}, {DBD_OP_STATS, false, true},
         {DBD_OP_SWAP, false, false},    {DBD_OP_RELOAD, false, true},
         {DBD_OP_MIGRATE, false, false}, {DBD_OP_AUDIT, false, false},
-        {DBD_OP_COUNT, false, false},
+        {DBD_OP_HOSTS, false, true},    {DBD_OP_COUNT, false, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         if (dbd_op_writes(cases[i].kind) != cases[i].writes)
@@ -379,10 +380,17 @@ static dbd_request *ok_reload(void)
 {
     return dbd_request_new(DBD_OP_RELOAD, NULL, NULL);
 }
-/* Reserved ops pass validation so that the daemon answers UNSUPPORTED. */
 static dbd_request *ok_swap(void)
 {
-    return dbd_request_new(DBD_OP_SWAP, NULL, NULL);
+    dbd_request *r = dbd_request_new(DBD_OP_SWAP, "main", NULL);
+    if (r != NULL && dbd_request_set_swap(r, "sqlite:///x.db", NULL) != 0)
+        dbd_request_destroy(&r);
+    return r;
+}
+/* Reserved ops pass validation so that the daemon answers UNSUPPORTED. */
+static dbd_request *ok_migrate(void)
+{
+    return dbd_request_new(DBD_OP_MIGRATE, NULL, NULL);
 }
 static dbd_request *ok_ident_64(void)
 {
@@ -678,6 +686,7 @@ static const validate_case validate_cases[] = {
     OK_CASE(ok_stats),
     OK_CASE(ok_reload),
     OK_CASE(ok_swap),
+    OK_CASE(ok_migrate),
     OK_CASE(ok_ident_64),
     OK_CASE(ok_ds_64),
     BAD_CASE(bad_table_injection,
@@ -736,7 +745,7 @@ static const validate_case validate_cases[] = {
     BAD_CASE(bad_version_0,
              "v: unsupported protocol version 0 (supported 1 to 1)"),
     BAD_CASE(bad_deadline, "deadline: -5 is negative"),
-    BAD_CASE(bad_op_kind, "op: unknown operation 14"),
+    BAD_CASE(bad_op_kind, "op: unknown operation 15"),
 };
 
 static void test_validate_table(void **state)
