@@ -72,20 +72,22 @@ int dbd_admin_datasources(dbd_server *srv, dbd_result *r)
 {
     static const char *const names[] = {
         "name",     "scheme",   "url",    "health",     "pool", "queued",
-        "in_flight", "requests", "errors", "last_error", "open", "caps"};
+        "in_flight", "requests", "errors", "last_error", "open", "caps",
+        "mode"};
     static const dbd_type types[] = {
         DBD_TYPE_STRING, DBD_TYPE_STRING, DBD_TYPE_STRING, DBD_TYPE_STRING,
         DBD_TYPE_INT,    DBD_TYPE_INT,    DBD_TYPE_INT,    DBD_TYPE_INT,
-        DBD_TYPE_INT,    DBD_TYPE_STRING, DBD_TYPE_INT, DBD_TYPE_STRING};
+        DBD_TYPE_INT,    DBD_TYPE_STRING, DBD_TYPE_INT, DBD_TYPE_STRING,
+        DBD_TYPE_STRING};
 
-    if (dbd_result_set_columns(r, 12, names, types) != 0)
+    if (dbd_result_set_columns(r, 13, names, types) != 0)
         return -1;
     for (size_t i = 0; i < srv->nds; i++) {
         dbd_datasource *ds = srv->ds[i];
         dbd_counters *c = dbd_datasource_counters(ds);
         char last_error[512];
         char caps[CAPS_TEXT_MAX];
-        dbd_value row[12];
+        dbd_value row[13];
 
         dbd_datasource_last_error(ds, last_error, sizeof last_error);
         row[0] = str_value(dbd_datasource_name(ds));
@@ -101,6 +103,7 @@ int dbd_admin_datasources(dbd_server *srv, dbd_result *r)
         row[10] = dbd_int(dbd_datasource_open_connections(ds));
         caps_text(dbd_datasource_connector(ds), caps);
         row[11] = str_value(caps);
+        row[12] = str_value(dbd_ds_mode_name(dbd_datasource_config(ds)->mode));
         if (dbd_result_add_row(r, row) != 0)
             return -1;
     }
@@ -112,6 +115,69 @@ static int stat_row(dbd_result *r, const char *name, uint64_t value)
     dbd_value row[2] = {str_value(name), dbd_int((int64_t)value)};
     return dbd_result_add_row(r, row);
 }
+
+int dbd_admin_hosts(dbd_server *srv, dbd_result *r)
+{
+    static const char *const names[] = {
+        "datasource", "host",     "url",    "role",    "state",
+        "open",       "requests", "errors", "retried", "last_error"};
+    static const dbd_type types[] = {
+        DBD_TYPE_STRING, DBD_TYPE_INT, DBD_TYPE_STRING, DBD_TYPE_STRING,
+        DBD_TYPE_STRING, DBD_TYPE_INT, DBD_TYPE_INT,    DBD_TYPE_INT,
+        DBD_TYPE_INT,    DBD_TYPE_STRING};
+
+    if (dbd_result_set_columns(r, 10, names, types) != 0)
+        return -1;
+    for (size_t i = 0; i < srv->nds; i++) {
+        dbd_datasource *ds = srv->ds[i];
+        for (size_t h = 0; h < dbd_datasource_nhosts(ds); h++) {
+            dbd_host_info hi;
+            dbd_value row[10];
+            dbd_datasource_host_info(ds, h, &hi);
+            row[0] = str_value(dbd_datasource_name(ds));
+            row[1] = dbd_int((int64_t)h);
+            row[2] = str_value(hi.url);
+            row[3] = str_value(hi.role);
+            row[4] = str_value(dbd_host_state_name(hi.state));
+            row[5] = dbd_int(hi.open);
+            row[6] = dbd_int((int64_t)hi.requests);
+            row[7] = dbd_int((int64_t)hi.errors);
+            row[8] = dbd_int((int64_t)hi.retried);
+            row[9] = hi.last_error[0] != '\0' ? str_value(hi.last_error)
+                                              : dbd_null();
+            if (dbd_result_add_row(r, row) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* ds.NAME.host.N.* rows and ds.NAME.swaps. */
+static int host_rows(dbd_result *r, const char *prefix, dbd_datasource *ds)
+{
+    char name[DBD_CONF_DS_NAME_MAX + 48];
+    for (size_t h = 0; h < dbd_datasource_nhosts(ds); h++) {
+        dbd_host_info hi;
+        dbd_datasource_host_info(ds, h, &hi);
+        const struct {
+            const char *what;
+            uint64_t value;
+        } rows[] = {
+            {"requests", hi.requests}, {"errors", hi.errors},
+            {"retried", hi.retried},   {"open", hi.open},
+            {"up", hi.state == DBD_HOST_UP},
+        };
+        for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+            snprintf(name, sizeof name, "%shost.%zu.%s", prefix, h,
+                     rows[k].what);
+            if (stat_row(r, name, rows[k].value) != 0)
+                return -1;
+        }
+    }
+    snprintf(name, sizeof name, "%sswaps", prefix);
+    return stat_row(r, name, dbd_datasource_swaps(ds));
+}
+
 
 /* The counters of c as rows named prefix + counter name; counters (as
  * opposed to gauges) get suffix, e.g. "requests_total". */
@@ -180,8 +246,11 @@ int dbd_admin_stats(dbd_server *srv, dbd_result *r)
             if (stat_row(r, name, dbd_datasource_open_connections(ds)) != 0)
                 return -1;
         }
+        if (host_rows(r, prefix, ds) != 0)
+            return -1;
     }
     if (stat_row(r, "datasources", srv->nds) != 0 ||
+        stat_row(r, "reloads_total", srv->reloads) != 0 ||
         stat_row(r, "rss_bytes", dbd_rss_bytes()) != 0 ||
         stat_row(r, "uptime_seconds", up > 0 ? (uint64_t)up : 0) != 0)
         return -1;

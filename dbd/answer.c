@@ -22,8 +22,31 @@ dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
     return to;
 }
 
+dbd_reply_to dbd_reply_to_worker(const dbd_outlet *o, dbd_job *job,
+                                 dbd_counters *global, dbd_counters *ds)
+{
+    dbd_reply_to to = dbd_reply_to_job(o, job, global, ds);
+    to.claim = &job->claim;
+    return to;
+}
+
+/* Whether this side may answer: the front end may have answered a
+ * straggler already, and then the worker's reply is dropped. */
+static bool may_answer(const dbd_reply_to *to)
+{
+    int expected = DBD_CLAIM_NONE;
+    if (to->claim == NULL)
+        return true;
+    if (atomic_compare_exchange_strong(to->claim, &expected,
+                                       DBD_CLAIM_WORKER))
+        return true;
+    return expected == DBD_CLAIM_WORKER;
+}
+
 int dbd_answer_raw(const dbd_reply_to *to, const void *body, size_t len)
 {
+    if (!may_answer(to))
+        return 0; /* answered TIMEOUT by the front end already */
     return to->outlet->send(to->outlet->ctx, to->sock, to->ident,
                             to->ident_len, body, len);
 }
@@ -31,6 +54,8 @@ int dbd_answer_raw(const dbd_reply_to *to, const void *body, size_t len)
 void dbd_answer_count(const dbd_reply_to *to, dbd_status st, uint64_t rows)
 {
     int64_t latency = now_mono_us() - to->arrival_mono_us;
+    if (to->claim != NULL && atomic_load(to->claim) == DBD_CLAIM_FRONT)
+        return; /* counted when the front end answered */
     dbd_counters_done(to->global, to->ds, st,
                       latency > 0 ? (uint64_t)latency : 0, rows);
 }

@@ -35,9 +35,14 @@ typedef struct dbd_reply_to {
     int64_t arrival_mono_us;
     dbd_counters *global;
     dbd_counters *ds;        /* NULL when no datasource applies */
+    atomic_int *claim;       /* the job's (job.h) when a worker answers */
 } dbd_reply_to;
 
-/* The reply_to of a queued job. */
+/* The reply_to of a queued job, as its worker answers it (claiming it
+ * with the first message sent). */
+dbd_reply_to dbd_reply_to_worker(const dbd_outlet *o, dbd_job *job,
+                                 dbd_counters *global, dbd_counters *ds);
+/* The reply_to of a queued job, as the front end answers it. */
 dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
                               dbd_counters *global, dbd_counters *ds);
 

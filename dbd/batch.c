@@ -166,6 +166,8 @@ bool dbd_exec_batch(const dbd_exec_env *x, const dbd_op *batch,
 finish:
     if (broken)
         str_copy(why, whylen, msg[0] != '\0' ? msg : "connection broken");
+    if (x->outcome != NULL)
+        *x->outcome = st;
     if (dbd_reply_writer_finish(w, st, st != DBD_OK ? msg : NULL, -1, 0) == 0) {
         dbd_answer_count(to, st, rows);
     } else if (dbd_answer_status(to, DBD_INTERNAL, "batch reply could not be "

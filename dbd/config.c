@@ -27,28 +27,6 @@ bool dbd_ds_name_valid(const char *s)
     return true;
 }
 
-static void ds_defaults(dbd_ds_config *ds)
-{
-    memset(ds, 0, sizeof *ds);
-    ds->pool = 2;
-    ds->queue = 1024;
-    ds->timeout_ms = 5000;
-    ds->allow_raw = false;
-    ds->reconnect_min_ms = 100;
-    ds->reconnect_max_ms = 10000;
-}
-
-static void ds_free(dbd_ds_config *ds)
-{
-    free(ds->name);
-    free(ds->url);
-    for (size_t i = 0; i < ds->noptions; i++) {
-        free((char *)ds->options[i].key);
-        free((char *)ds->options[i].value);
-    }
-    free(ds->options);
-}
-
 const dbd_ds_config *dbd_config_find_ds(const dbd_config *cfg,
                                         const char *name)
 {
@@ -104,7 +82,7 @@ static bool begin_section(ini_strict *in, void *user, const char *name)
         return false;
     }
     ps->cfg->ds = grown;
-    ds_defaults(&grown[ps->cfg->nds]);
+    dbd_ds_config_defaults(&grown[ps->cfg->nds]);
     grown[ps->cfg->nds].line = ini_strict_lineno(in);
     grown[ps->cfg->nds].name = strdup(dsname);
     if (grown[ps->cfg->nds].name == NULL) {
@@ -136,6 +114,11 @@ static void finish(ini_strict *in, void *user)
         if (ds->url == NULL)
             ini_strict_error_at(in, ds->line, "datasource \"%s\" has no url",
                                 ds->name);
+        else if (ds->mode == DBD_MODE_PRIMARY_REPLICA &&
+                 strpbrk(ds->url, " \t") == NULL)
+            ini_strict_error_at(in, ds->line, "datasource \"%s\": mode "
+                                "primary-replica needs at least two URLs "
+                                "(the primary first)", ds->name);
         else if (ds->reconnect_min_ms > ds->reconnect_max_ms)
             ini_strict_error_at(in, ds->line, "datasource \"%s\": "
                                 "reconnect_min (%u) is greater than "
@@ -181,7 +164,7 @@ void dbd_config_destroy(dbd_config **pcfg)
     free(cfg->endpoints);
     free(cfg->connector_dir);
     for (size_t i = 0; i < cfg->nds; i++)
-        ds_free(&cfg->ds[i]);
+        dbd_ds_config_clear(&cfg->ds[i]);
     free(cfg->ds);
     free(cfg);
     *pcfg = NULL;

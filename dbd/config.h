@@ -20,16 +20,32 @@
 
 #define DBD_CONF_DEFAULT_ENDPOINT "ipc:///run/dbd/dbd.sock"
 #define DBD_CONF_DS_NAME_MAX 64
+#define DBD_CONF_MAX_HOSTS 16   /* URLs of one datasource */
+#define DBD_CONF_MAX_TABLES 64  /* tables = ... of one datasource */
+
+/* How the requests of a datasource with several URLs reach them. */
+typedef enum dbd_ds_mode {
+    DBD_MODE_FAILOVER,        /* the first healthy URL in list order */
+    DBD_MODE_ROUND_ROBIN,     /* spread over every healthy URL */
+    DBD_MODE_PRIMARY_REPLICA, /* writes and batches to the first, reads to
+                               * the healthy others, else to the first */
+    DBD_MODE_COUNT
+} dbd_ds_mode;
 
 typedef struct dbd_ds_config {
     char *name;               /* [A-Za-z0-9_.-]{1,64} */
-    char *url;                /* required; syntax checked with dbd_url_parse */
-    unsigned pool;            /* connections = worker threads (default 2) */
+    char *url;                /* required: one or more URLs separated by
+                               * blanks, each checked with dbd_url_parse */
+    dbd_ds_mode mode;         /* default failover */
+    unsigned pool;            /* connections (= worker threads) per URL (2) */
     unsigned queue;           /* requests waiting beyond the pool (1024) */
     unsigned timeout_ms;      /* when the request carries none (5000) */
     bool allow_raw;           /* default false */
     unsigned reconnect_min_ms; /* first retry delay (100) */
     unsigned reconnect_max_ms; /* backoff cap (10000) */
+    unsigned ping_interval_ms; /* idle connections pinged; 0 = never (10000) */
+    char **tables;            /* checked by a swap besides the tables seen */
+    size_t ntables;
     dbd_option *options;      /* option.NAME = VALUE, in file order */
     size_t noptions;
     int line;                 /* of the section header, for messages */
@@ -70,5 +86,27 @@ const dbd_ds_config *dbd_config_find_ds(const dbd_config *cfg,
 
 /* true when s is a valid datasource name. */
 bool dbd_ds_name_valid(const char *s);
+
+/* --- one datasource's configuration (config_ds.c) --- */
+
+const char *dbd_ds_mode_name(dbd_ds_mode m);
+bool dbd_ds_mode_from_name(const char *s, dbd_ds_mode *out);
+void dbd_ds_config_defaults(dbd_ds_config *ds);
+/* Frees the strings of *ds and zeroes it. */
+void dbd_ds_config_clear(dbd_ds_config *ds);
+/* A deep copy, NULL on allocation failure; freed by dbd_ds_config_free. */
+dbd_ds_config *dbd_ds_config_dup(const dbd_ds_config *ds);
+void dbd_ds_config_free(dbd_ds_config **pds);
+/* Whether a reload may keep a datasource configured as a as it is. */
+bool dbd_ds_config_equal(const dbd_ds_config *a, const dbd_ds_config *b);
+
+/*
+ * Splits a blank-separated URL list and checks each URL's syntax.  0 with
+ * the copies in *purls / *pn (free with dbd_url_list_free); -1 with the
+ * reason in err; -2 when memory ran out.
+ */
+int dbd_url_list_split(const char *text, char ***purls, size_t *pn,
+                       char *err, size_t errlen);
+void dbd_url_list_free(char **urls, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config_value.h"
+#include "ident.h"
 #include "ini_values.h"
 
 bool config_dbd_key(ini_strict *in, parse_state *ps, const char *key,
@@ -106,6 +107,43 @@ static bool ds_uint(ini_strict *in, const char *key, const char *value,
     return true;
 }
 
+/* tables = T1 T2 ...: identifiers, at most DBD_CONF_MAX_TABLES. */
+static bool ds_tables(ini_strict *in, dbd_ds_config *ds, const char *value)
+{
+    const char *p = value;
+    for (;;) {
+        size_t len;
+        char **grown;
+        p += strspn(p, " \t");
+        if (*p == '\0')
+            return true;
+        len = strcspn(p, " \t");
+        if (!dbd_ident_valid(p, len)) {
+            ini_strict_error(in, "tables: \"%.*s\" is not a table name",
+                             (int)(len > 64 ? 64 : len), p);
+            return false;
+        }
+        if (ds->ntables == DBD_CONF_MAX_TABLES) {
+            ini_strict_error(in, "tables: more than %d names",
+                             DBD_CONF_MAX_TABLES);
+            return false;
+        }
+        grown = realloc(ds->tables, (ds->ntables + 1) * sizeof *grown);
+        if (grown == NULL) {
+            ini_strict_oom(in);
+            return false;
+        }
+        ds->tables = grown;
+        grown[ds->ntables] = strndup(p, len);
+        if (grown[ds->ntables] == NULL) {
+            ini_strict_oom(in);
+            return false;
+        }
+        ds->ntables++;
+        p += len;
+    }
+}
+
 bool config_ds_key(ini_strict *in, parse_state *ps, const char *key,
                    const char *value)
 {
@@ -114,17 +152,32 @@ bool config_ds_key(ini_strict *in, parse_state *ps, const char *key,
 
     err[0] = '\0';
     if (strcmp(key, "url") == 0) {
-        dbd_url *u;
+        char **urls;
+        size_t n;
+        int r;
         if (!ini_set_string(in, key, value, false, &ds->url))
             return false;
-        u = dbd_url_parse(value, err, sizeof err);
-        if (u == NULL) {
+        r = dbd_url_list_split(value, &urls, &n, err, sizeof err);
+        if (r == -2)
+            ini_strict_oom(in);
+        else if (r < 0)
             ini_strict_error(in, "url: %s", err);
+        else
+            dbd_url_list_free(urls, n);
+        return r == 0;
+    }
+    if (strcmp(key, "mode") == 0) {
+        if (!dbd_ds_mode_from_name(value, &ds->mode)) {
+            ini_strict_error(in, "mode: \"%s\" is not one of failover, "
+                             "round-robin, primary-replica", value);
             return false;
         }
-        dbd_url_destroy(&u);
         return true;
     }
+    if (strcmp(key, "tables") == 0)
+        return ds_tables(in, ds, value);
+    if (strcmp(key, "ping_interval") == 0)
+        return ds_uint(in, key, value, 0, 3600000, &ds->ping_interval_ms);
     if (strcmp(key, "allow_raw") == 0)
         return ini_set_bool(in, key, value, &ds->allow_raw);
     if (strncmp(key, "option.", 7) == 0)

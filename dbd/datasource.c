@@ -1,34 +1,18 @@
 /*
  * datasource.c - a datasource as the front end sees it: creation, the
- * queue it submits to, shutdown and read-only views for the admin
- * operations (see datasource.h).  The workers' side is in worker.c.
+ * queues it submits to, housekeeping of retired generations, shutdown and
+ * read-only views for the admin operations (see datasource.h).  Swaps and
+ * reloads are in swap.c, generations in backend.c, workers in worker.c.
  */
 #include "ds_internal.h"
 #include "strutil.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
 
-static void host_log(void *ctx, int level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-/* host->log of every connector: through our logger, tagged with the name. */
-static void host_log(void *ctx, int level, const char *fmt, ...)
-{
-    const dbd_host_ctx *hc = ctx;
-    va_list ap;
-    if (level < LOG_ERR)
-        level = LOG_ERR;
-    if (level > LOG_DEBUG)
-        level = LOG_DEBUG;
-    va_start(ap, fmt);
-    log_vmsg(hc->log, level, hc->prefix, fmt, ap);
-    va_end(ap);
-}
+#include "clock.h"
 
 /* Retry waits are timed on CLOCK_MONOTONIC so a clock step cannot stall
  * reconnection. */
@@ -45,68 +29,37 @@ static int init_monotonic_cond(pthread_cond_t *cond)
     return rc == 0 ? 0 : -1;
 }
 
-/* Connector options: the config's option.NAME pairs, then the URL's. */
-static int build_options(dbd_datasource *ds)
-{
-    size_t n = ds->cfg->noptions + ds->url->nparams;
-    if (n == 0)
-        return 0;
-    ds->opts = calloc(n, sizeof *ds->opts);
-    if (ds->opts == NULL)
-        return -1;
-    for (size_t i = 0; i < ds->cfg->noptions; i++)
-        ds->opts[ds->nopts++] = ds->cfg->options[i];
-    for (size_t i = 0; i < ds->url->nparams; i++)
-        ds->opts[ds->nopts++] = ds->url->params[i];
-    return 0;
-}
-
 dbd_datasource *dbd_datasource_new(const dbd_ds_config *cfg,
                                    dbd_registry *reg, const dbd_ds_env *env)
 {
     dbd_datasource *ds = calloc(1, sizeof *ds);
-    char err[1024];
     int locks = 0;
 
     if (ds == NULL)
         return NULL;
-    ds->cfg = cfg;
     ds->env = env;
+    ds->reg = reg;
     dbd_counters_init(&ds->counters);
     if (pthread_mutex_init(&ds->mu, NULL) != 0)
         goto fail;
     locks++;
-    if (pthread_cond_init(&ds->work, NULL) != 0)
+    /* Workers wait on work with a timeout (pings): monotonic too. */
+    if (init_monotonic_cond(&ds->work) != 0)
         goto fail;
     locks++;
     if (init_monotonic_cond(&ds->retry) != 0)
         goto fail;
     locks++;
-    ds->host_ctx.log = env->log;
-    snprintf(ds->host_ctx.prefix, sizeof ds->host_ctx.prefix, "[%s] ",
-             cfg->name);
-    ds->host.ctx = &ds->host_ctx;
-    ds->host.log = host_log;
-    ds->url_redacted = dbd_url_redact(cfg->url);
-    if (ds->url_redacted == NULL)
+    ds->cfg = dbd_ds_config_dup(cfg);
+    if (ds->cfg == NULL)
         goto fail;
-    ds->url = dbd_url_parse(cfg->url, err, sizeof err);
-    if (ds->url == NULL) {
-        /* The config loader checked it; only memory can make it fail now. */
-        log_errx(env->log, "datasource %s: %s", cfg->name, err);
+    ds->cur = dbd_backend_new(ds, cfg, BE_ACTIVE);
+    if (ds->cur == NULL)
         goto fail;
-    }
-    if (build_options(ds) != 0)
-        goto fail;
-    ds->conn = dbd_registry_get(reg, ds->url->scheme, err, sizeof err);
-    if (ds->conn == NULL) {
-        ds->load_error = strdup(err);
-        if (ds->load_error == NULL)
-            goto fail;
-        str_copy(ds->last_error, sizeof ds->last_error, err);
-        log_errx(env->log, "datasource %s: cannot use connector \"%s\"; its "
-                 "requests will be answered CONFIG", cfg->name,
-                 ds->url->scheme);
+    if (ds->cur->conn == NULL) {
+        str_copy(ds->last_error, sizeof ds->last_error, ds->cur->load_error);
+        log_errx(env->log, "datasource %s: %s; its requests will be answered "
+                 "CONFIG", cfg->name, ds->cur->load_error);
     }
     return ds;
 fail:
@@ -123,43 +76,19 @@ fail:
     return NULL;
 }
 
-int dbd_datasource_start(dbd_datasource *ds)
+int dbd_datasource_start(dbd_datasource *ds, size_t *started)
 {
-    const dbd_ds_env *env = ds->env;
-    unsigned pool = ds->cfg->pool;
-    int rc = -1;
-
-    if (ds->conn == NULL)
-        return 0; /* no connector: nothing to run, requests get CONFIG */
-    ds->workers = calloc(pool, sizeof *ds->workers);
-    if (ds->workers == NULL) {
-        log_errx(env->log, "datasource %s: out of memory", ds->cfg->name);
-        return -1;
-    }
-    pthread_mutex_lock(&ds->mu);
-    ds->nconnecting = pool;
-    pthread_mutex_unlock(&ds->mu);
-    for (unsigned i = 0; i < pool; i++) {
-        dbd_worker *w = &ds->workers[i];
-        w->ds = ds;
-        w->index = i;
-        if (pthread_create(&w->thread, NULL, dbd_worker_main, w) != 0) {
-            log_errx(env->log, "datasource %s: cannot start worker %u",
-                     ds->cfg->name, i);
-            goto out;
-        }
-        w->started = true;
-        ds->nworkers++;
-    }
-    rc = 0;
-out:
-    if (rc != 0) {
-        /* Workers never started will not report a first attempt. */
-        pthread_mutex_lock(&ds->mu);
-        ds->nconnecting -= pool - (unsigned)ds->nworkers;
-        pthread_mutex_unlock(&ds->mu);
-    }
+    int rc = dbd_backend_start(ds->cur);
+    *started += ds->cur->nstarted;
     return rc;
+}
+
+static void free_jobs(dbd_job *j)
+{
+    for (dbd_job *next; j != NULL; j = next) {
+        next = j->next;
+        dbd_job_destroy(&j);
+    }
 }
 
 void dbd_datasource_destroy(dbd_datasource **pds)
@@ -168,27 +97,23 @@ void dbd_datasource_destroy(dbd_datasource **pds)
     if (pds == NULL || *pds == NULL)
         return;
     ds = *pds;
-    if (ds->workers != NULL) {
-        for (unsigned i = 0; i < ds->cfg->pool; i++) {
-            dbd_worker *w = &ds->workers[i];
-            if (w->started)
-                pthread_join(w->thread, NULL);
-        }
-        free(ds->workers);
+    dbd_backend_destroy(&ds->cur);
+    dbd_backend_destroy(&ds->standby);
+    while (ds->retiring != NULL) {
+        dbd_backend *be = ds->retiring;
+        ds->retiring = be->next;
+        dbd_backend_destroy(&be);
     }
     /* Jobs left only if the datasource was never stopped. */
-    for (dbd_job *j = dbd_queue_take_all(&ds->queue), *next; j != NULL;
-         j = next) {
-        next = j->next;
-        dbd_job_destroy(&j);
-    }
+    free_jobs(dbd_queue_take_all(&ds->queue));
+    free_jobs(dbd_queue_take_all(&ds->rqueue));
+    free_jobs(dbd_queue_take_all(&ds->retryq));
+    for (size_t i = 0; i < ds->ntables_seen; i++)
+        free(ds->tables_seen[i]);
     pthread_cond_destroy(&ds->retry);
     pthread_cond_destroy(&ds->work);
     pthread_mutex_destroy(&ds->mu);
-    free(ds->opts);
-    dbd_url_destroy(&ds->url);
-    free(ds->url_redacted);
-    free(ds->load_error);
+    dbd_ds_config_free(&ds->cfg);
     free(ds);
     *pds = NULL;
 }
@@ -196,31 +121,41 @@ void dbd_datasource_destroy(dbd_datasource **pds)
 dbd_status dbd_datasource_submit(dbd_datasource *ds, dbd_job *job, char *msg,
                                  size_t msglen)
 {
+    dbd_backend *be = ds->cur;
+    bool read = job->req->op.kind == DBD_OP_QUERY;
     dbd_status st = DBD_OK;
+    size_t queued;
 
-    if (ds->conn == NULL) {
+    if (be->conn == NULL) {
         snprintf(msg, msglen, "datasource \"%s\" is misconfigured: %s",
-                 ds->cfg->name, ds->load_error);
+                 ds->cfg->name, be->load_error);
         return DBD_CONFIG;
     }
     pthread_mutex_lock(&ds->mu);
+    queued = ds->queue.len + ds->rqueue.len + ds->retryq.len;
     if (ds->stop) {
         snprintf(msg, msglen, "dbd is shutting down");
         st = DBD_UNAVAILABLE;
-    } else if (ds_down_locked(ds)) {
+    } else if (dbd_backend_down_locked(be, read)) {
         snprintf(msg, msglen, "datasource \"%s\" is down: %s", ds->cfg->name,
                  ds->last_error[0] != '\0' ? ds->last_error
                                            : "no connection");
         st = DBD_UNAVAILABLE;
-    } else if (ds->queue.len >= ds->cfg->queue) {
+    } else if (queued >= ds->cfg->queue) {
         snprintf(msg, msglen, "datasource \"%s\" is busy: %zu requests "
-                 "queued (queue = %u)", ds->cfg->name, ds->queue.len,
+                 "queued (queue = %u)", ds->cfg->name, queued,
                  ds->cfg->queue);
         st = DBD_BUSY;
     } else {
-        dbd_queue_push(&ds->queue, job);
+        bool to_replicas = read && be->cfg->mode == DBD_MODE_PRIMARY_REPLICA;
+        dbd_queue_push(to_replicas ? &ds->rqueue : &ds->queue, job);
         dbd_counters_queued(ds->env->global, &ds->counters, 1);
-        pthread_cond_signal(&ds->work);
+        /* With one host any idle worker will do; with several, only some
+         * may take this job, so all must look. */
+        if (be->nhosts == 1)
+            pthread_cond_signal(&ds->work);
+        else
+            pthread_cond_broadcast(&ds->work);
     }
     pthread_mutex_unlock(&ds->mu);
     return st;
@@ -234,11 +169,23 @@ static size_t list_len(const dbd_job *j)
     return n;
 }
 
+/* Appends list b to list a; returns the head. */
+static dbd_job *list_join(dbd_job *a, dbd_job *b)
+{
+    dbd_job **tail = &a;
+    while (*tail != NULL)
+        tail = &(*tail)->next;
+    *tail = b;
+    return a;
+}
+
 dbd_job *dbd_datasource_take_expired(dbd_datasource *ds, int64_t now_us)
 {
     dbd_job *jobs;
     pthread_mutex_lock(&ds->mu);
     jobs = dbd_queue_take_expired(&ds->queue, now_us);
+    jobs = list_join(jobs, dbd_queue_take_expired(&ds->rqueue, now_us));
+    jobs = list_join(jobs, dbd_queue_take_expired(&ds->retryq, now_us));
     pthread_mutex_unlock(&ds->mu);
     if (jobs != NULL)
         dbd_counters_queued(ds->env->global, &ds->counters,
@@ -246,11 +193,19 @@ dbd_job *dbd_datasource_take_expired(dbd_datasource *ds, int64_t now_us)
     return jobs;
 }
 
+/* Takes every queued job; mu held. */
+static dbd_job *take_all_locked(dbd_datasource *ds)
+{
+    dbd_job *jobs = dbd_queue_take_all(&ds->queue);
+    jobs = list_join(jobs, dbd_queue_take_all(&ds->rqueue));
+    return list_join(jobs, dbd_queue_take_all(&ds->retryq));
+}
+
 dbd_job *dbd_datasource_stop(dbd_datasource *ds)
 {
     dbd_job *jobs;
     pthread_mutex_lock(&ds->mu);
-    jobs = dbd_queue_take_all(&ds->queue);
+    jobs = take_all_locked(ds);
     ds->stop = true;
     pthread_cond_broadcast(&ds->work);
     pthread_cond_broadcast(&ds->retry);
@@ -261,10 +216,122 @@ dbd_job *dbd_datasource_stop(dbd_datasource *ds)
     return jobs;
 }
 
-size_t dbd_datasource_nworkers(const dbd_datasource *ds)
+void dbd_ds_note_table_locked(dbd_datasource *ds, const char *table)
 {
-    return ds->nworkers;
+    char *copy;
+    for (size_t i = 0; i < ds->ntables_seen; i++)
+        if (strcmp(ds->tables_seen[i], table) == 0)
+            return;
+    if (ds->ntables_seen == DBD_CONF_MAX_TABLES)
+        return; /* a swap checks the first ones only */
+    copy = strdup(table);
+    if (copy != NULL) /* without memory the check is only shorter */
+        ds->tables_seen[ds->ntables_seen++] = copy;
 }
+
+/* Past the drain deadline: the jobs the workers of be still run are
+ * answered TIMEOUT now; their late replies will be dropped.  mu held. */
+static void reap_stragglers(dbd_backend *be, const dbd_outlet *outlet,
+                            const char *why)
+{
+    dbd_datasource *ds = be->ds;
+    be->reaped = true;
+    for (size_t i = 0; i < be->nhosts; i++) {
+        ds_host *h = &be->hosts[i];
+        for (unsigned k = 0; k < be->cfg->pool; k++) {
+            dbd_job *job = h->workers[k].current;
+            int expected = DBD_CLAIM_NONE;
+            dbd_reply_to to;
+            if (job == NULL ||
+                !atomic_compare_exchange_strong(&job->claim, &expected,
+                                                DBD_CLAIM_FRONT))
+                continue; /* idle, or already sending its own reply */
+            to = dbd_reply_to_job(outlet, job, ds->env->global,
+                                  &ds->counters);
+            dbd_answer_status(&to, DBD_TIMEOUT, why);
+        }
+    }
+}
+
+bool dbd_datasource_maintain(dbd_datasource *ds, int64_t now_mono_us,
+                             const dbd_outlet *outlet)
+{
+    dbd_backend *done = NULL;
+    dbd_job *late = NULL;
+    bool pending;
+    char why[256];
+
+    pthread_mutex_lock(&ds->mu);
+    for (dbd_backend **p = &ds->retiring; *p != NULL;) {
+        dbd_backend *be = *p;
+        if (be->nlive == 0) {
+            *p = be->next;
+            be->next = done;
+            done = be;
+            continue;
+        }
+        if (!be->reaped && now_mono_us >= be->retire_deadline_mono_us) {
+            snprintf(why, sizeof why, "datasource \"%s\" switched backends "
+                     "and this request did not finish within drain_timeout; "
+                     "its outcome is unknown", ds->cfg->name);
+            reap_stragglers(be, outlet, why);
+        }
+        p = &be->next;
+    }
+    if (ds->closing && ds->close_deadline_mono_us != 0 &&
+        now_mono_us >= ds->close_deadline_mono_us && !ds->cur->reaped) {
+        snprintf(why, sizeof why, "datasource \"%s\" was removed by a reload "
+                 "and this request did not finish within drain_timeout",
+                 ds->cfg->name);
+        late = take_all_locked(ds);
+        reap_stragglers(ds->cur, outlet, why);
+    }
+    pending = ds->retiring != NULL || (ds->closing && ds->cur->nlive > 0);
+    pthread_mutex_unlock(&ds->mu);
+    if (late != NULL) {
+        dbd_counters_queued(ds->env->global, &ds->counters,
+                            -(int)list_len(late));
+        while (late != NULL) {
+            dbd_job *job = late;
+            dbd_reply_to to;
+            late = job->next;
+            to = dbd_reply_to_job(outlet, job, ds->env->global,
+                                  &ds->counters);
+            dbd_answer_status(&to, DBD_TIMEOUT, why);
+            dbd_job_destroy(&job);
+        }
+    }
+    while (done != NULL) {
+        dbd_backend *be = done;
+        done = be->next;
+        log_info(ds->env->log, "[%s] old backend %s closed", ds->cfg->name,
+                 be->url_redacted);
+        dbd_backend_destroy(&be);
+    }
+    return pending;
+}
+
+bool dbd_datasource_idle(dbd_datasource *ds)
+{
+    bool idle;
+    pthread_mutex_lock(&ds->mu);
+    idle = ds->cur->nlive == 0 && ds->retiring == NULL &&
+           (ds->standby == NULL || ds->standby->nlive == 0);
+    pthread_mutex_unlock(&ds->mu);
+    return idle;
+}
+
+void dbd_datasource_close(dbd_datasource *ds, int64_t deadline_mono_us)
+{
+    pthread_mutex_lock(&ds->mu);
+    ds->closing = true;
+    ds->close_deadline_mono_us = deadline_mono_us;
+    pthread_cond_broadcast(&ds->work);
+    pthread_cond_broadcast(&ds->retry);
+    pthread_mutex_unlock(&ds->mu);
+}
+
+/* --- views --- */
 
 const char *dbd_datasource_name(const dbd_datasource *ds)
 {
@@ -278,27 +345,32 @@ const dbd_ds_config *dbd_datasource_config(const dbd_datasource *ds)
 
 const char *dbd_datasource_url(const dbd_datasource *ds)
 {
-    return ds->url_redacted;
+    return ds->cur->url_redacted;
 }
 
 const char *dbd_datasource_scheme(const dbd_datasource *ds)
 {
-    return ds->url->scheme;
+    return ds->cur->hosts[0].url->scheme;
 }
 
 const struct dbd_connector *dbd_datasource_connector(const dbd_datasource *ds)
 {
-    return ds->conn;
+    return ds->cur->conn;
 }
 
 const char *dbd_datasource_load_error(const dbd_datasource *ds)
 {
-    return ds->load_error;
+    return ds->cur->load_error;
 }
 
 dbd_counters *dbd_datasource_counters(dbd_datasource *ds)
 {
     return &ds->counters;
+}
+
+uint64_t dbd_datasource_swaps(const dbd_datasource *ds)
+{
+    return ds->swaps;
 }
 
 const char *dbd_health_name(dbd_health h)
@@ -314,27 +386,44 @@ const char *dbd_health_name(dbd_health h)
     return "down";
 }
 
+const char *dbd_host_state_name(dbd_host_state s)
+{
+    switch (s) {
+    case DBD_HOST_CONNECTING:
+        return "connecting";
+    case DBD_HOST_UP:
+        return "up";
+    case DBD_HOST_SUSPECT:
+        return "suspect";
+    case DBD_HOST_DOWN:
+        break;
+    }
+    return "down";
+}
+
 dbd_health dbd_datasource_health(dbd_datasource *ds)
 {
-    dbd_health h;
-    if (ds->conn == NULL)
+    dbd_health h = DBD_HEALTH_DOWN;
+    if (ds->cur->conn == NULL)
         return DBD_HEALTH_DOWN;
     pthread_mutex_lock(&ds->mu);
-    if (ds->nopen > 0)
-        h = DBD_HEALTH_UP;
-    else if (ds->nconnecting > 0)
-        h = DBD_HEALTH_CONNECTING;
-    else
-        h = DBD_HEALTH_DOWN;
+    for (size_t i = 0; i < ds->cur->nhosts; i++) {
+        const ds_host *host = &ds->cur->hosts[i];
+        if (host->nopen > 0)
+            h = DBD_HEALTH_UP;
+        else if (h == DBD_HEALTH_DOWN && host->state != DBD_HOST_DOWN)
+            h = DBD_HEALTH_CONNECTING;
+    }
     pthread_mutex_unlock(&ds->mu);
     return h;
 }
 
 unsigned dbd_datasource_open_connections(dbd_datasource *ds)
 {
-    unsigned n;
+    unsigned n = 0;
     pthread_mutex_lock(&ds->mu);
-    n = ds->nopen;
+    for (size_t i = 0; i < ds->cur->nhosts; i++)
+        n += ds->cur->hosts[i].nopen;
     pthread_mutex_unlock(&ds->mu);
     return n;
 }
@@ -343,5 +432,29 @@ void dbd_datasource_last_error(dbd_datasource *ds, char *buf, size_t len)
 {
     pthread_mutex_lock(&ds->mu);
     str_copy(buf, len, ds->last_error);
+    pthread_mutex_unlock(&ds->mu);
+}
+
+size_t dbd_datasource_nhosts(const dbd_datasource *ds)
+{
+    return ds->cur->nhosts;
+}
+
+void dbd_datasource_host_info(dbd_datasource *ds, size_t i,
+                              dbd_host_info *out)
+{
+    const dbd_backend *be = ds->cur;
+    const ds_host *h = &be->hosts[i];
+    out->url = h->url_redacted;
+    out->role = be->cfg->mode != DBD_MODE_PRIMARY_REPLICA ? "member"
+                : h->primary                              ? "primary"
+                                                          : "replica";
+    out->requests = atomic_load(&h->requests);
+    out->errors = atomic_load(&h->errors);
+    out->retried = atomic_load(&h->retried);
+    pthread_mutex_lock(&ds->mu);
+    out->state = h->state;
+    out->open = h->nopen;
+    str_copy(out->last_error, sizeof out->last_error, h->last_error);
     pthread_mutex_unlock(&ds->mu);
 }

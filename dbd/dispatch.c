@@ -69,8 +69,7 @@ static bool uses_raw(const dbd_op *op)
 
 static bool is_reserved(dbd_op_kind k)
 {
-    return k == DBD_OP_SWAP || k == DBD_OP_RELOAD || k == DBD_OP_MIGRATE ||
-           k == DBD_OP_AUDIT;
+    return k == DBD_OP_MIGRATE || k == DBD_OP_AUDIT;
 }
 
 /* The deadline in force: the earlier of the request's deadline and
@@ -107,6 +106,8 @@ static void answer_admin(dbd_server *srv, const dbd_reply_to *to,
         rc = dbd_admin_ping(srv, r);
     else if (kind == DBD_OP_DATASOURCES)
         rc = dbd_admin_datasources(srv, r);
+    else if (kind == DBD_OP_HOSTS)
+        rc = dbd_admin_hosts(srv, r);
     else
         rc = dbd_admin_stats(srv, r);
     if (rc == 0)
@@ -243,8 +244,16 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         dbd_answer_statusf(&to, DBD_UNSUPPORTED, "operation \"%s\" is "
                            "reserved and not available in this version",
                            dbd_op_name(req->op.kind));
+    } else if (req->op.kind == DBD_OP_SWAP) {
+        dbd_admin_swap(srv, &to, req);
+    } else if (req->op.kind == DBD_OP_RELOAD) {
+        if (srv->shutting_down)
+            dbd_answer_status(&to, DBD_UNAVAILABLE, "dbd is shutting down");
+        else
+            dbd_admin_reload(srv, &to);
     } else if (req->op.kind == DBD_OP_DATASOURCES ||
                req->op.kind == DBD_OP_STATS ||
+               req->op.kind == DBD_OP_HOSTS ||
                (req->op.kind == DBD_OP_PING && req->datasource == NULL)) {
         answer_admin(srv, &to, req->op.kind);
     } else {

@@ -94,6 +94,8 @@ static void finish_or_fallback(const dbd_exec_env *x, dbd_reply_writer *w,
                                const char *msg, int64_t affected,
                                int64_t last_id)
 {
+    if (x->outcome != NULL)
+        *x->outcome = st;
     if (dbd_reply_writer_finish(w, st, msg, affected, last_id) == 0) {
         dbd_answer_count(to, st, dbd_reply_writer_rows(w));
         return;
@@ -146,6 +148,10 @@ bool dbd_exec_job(const dbd_exec_env *x, const dbd_job *job,
     } else if (st == DBD_UNAVAILABLE) {
         broken = true;
         str_copy(why, whylen, m != NULL ? m : "connection broken");
+        if (x->deferred != NULL && dbd_reply_writer_rows(w) == 0) {
+            *x->deferred = true; /* nothing left for the client yet */
+            goto out;
+        }
     }
     finish_or_fallback(x, w, to, st, m, info.affected, info.last_id);
 out:

@@ -23,6 +23,11 @@ typedef struct dbd_exec_env {
     const char *dsname;
     size_t chunk_bytes;
     uint64_t max_rows;    /* per result; 0 = unlimited */
+    /* Non-NULL: a single operation whose connection breaks before any row
+     * was sent is not answered; *deferred is set instead, so that the
+     * caller can run it elsewhere. */
+    bool *deferred;
+    dbd_status *outcome;  /* non-NULL: gets the status the client got */
 } dbd_exec_env;
 
 /* Runs one operation other than batch (ping, raw or a table op) on the

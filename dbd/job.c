@@ -47,6 +47,36 @@ void dbd_queue_push(dbd_queue *q, dbd_job *job)
     q->len++;
 }
 
+void dbd_queue_push_front(dbd_queue *q, dbd_job *job)
+{
+    job->next = q->head;
+    q->head = job;
+    if (q->tail == NULL)
+        q->tail = job;
+    q->len++;
+}
+
+dbd_job *dbd_queue_take_if(dbd_queue *q,
+                           bool (*accept)(const void *ctx, const dbd_job *job),
+                           const void *ctx)
+{
+    dbd_job *prev = NULL;
+    for (dbd_job *j = q->head; j != NULL; prev = j, j = j->next) {
+        if (!accept(ctx, j))
+            continue;
+        if (prev != NULL)
+            prev->next = j->next;
+        else
+            q->head = j->next;
+        if (q->tail == j)
+            q->tail = prev;
+        q->len--;
+        j->next = NULL;
+        return j;
+    }
+    return NULL;
+}
+
 dbd_job *dbd_queue_pop(dbd_queue *q)
 {
     dbd_job *job = q->head;

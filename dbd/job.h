@@ -8,6 +8,8 @@
 #ifndef DBD_JOB_H
 #define DBD_JOB_H
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +25,14 @@ typedef struct dbd_job {
     unsigned char ident[DBD_IDENT_BYTES];
     int64_t arrival_mono_us;
     int64_t deadline_us;    /* UTC epoch; always set for queued jobs */
+    /* Who answers: DBD_CLAIM_NONE until the worker sends its first reply
+     * message (WORKER) or the front end gives up on a straggler (FRONT);
+     * the loser sends nothing, so a client never gets two answers. */
+    atomic_int claim;
+    const void *failed_host; /* a read to retry elsewhere: where it failed */
 } dbd_job;
+
+enum { DBD_CLAIM_NONE, DBD_CLAIM_WORKER, DBD_CLAIM_FRONT };
 
 /* Takes ownership of *preq (cleared).  NULL on allocation failure or an
  * identity longer than DBD_IDENT_BYTES. */
@@ -45,6 +54,13 @@ dbd_job *dbd_queue_pop(dbd_queue *q);
 /* Unlinks every job whose deadline is <= now_us and returns them as a
  * list (linked through next), oldest first. */
 dbd_job *dbd_queue_take_expired(dbd_queue *q, int64_t now_us);
+/* Puts job first (a read handed back for another host). */
+void dbd_queue_push_front(dbd_queue *q, dbd_job *job);
+/* Unlinks and returns the first job for which accept(ctx, job) is true;
+ * NULL when none. */
+dbd_job *dbd_queue_take_if(dbd_queue *q,
+                           bool (*accept)(const void *ctx, const dbd_job *job),
+                           const void *ctx);
 /* Unlinks and returns every job. */
 dbd_job *dbd_queue_take_all(dbd_queue *q);
 

@@ -7,6 +7,7 @@ dbd_libdbdconfig_la_SOURCES = \
 	dbd/ini_strict.c dbd/ini_strict.h \
 	dbd/ini_values.c dbd/ini_values.h \
 	dbd/config.c dbd/config.h dbd/config_parse.h \
+	dbd/config_ds.c \
 	dbd/config_keys.c \
 	dbd/config_value.c dbd/config_value.h \
 	dbd/log.c dbd/log.h
@@ -28,6 +29,7 @@ dbd_dbd_SOURCES = \
 	dbd/answer.c dbd/answer.h \
 	dbd/replyq.c dbd/replyq.h \
 	dbd/datasource.c dbd/datasource.h dbd/ds_internal.h \
+	dbd/backend.c dbd/swap.c dbd/admin_swap.c dbd/reload.c \
 	dbd/worker.c \
 	dbd/exec.c dbd/exec.h \
 	dbd/batch.c dbd/batch.h \

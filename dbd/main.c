@@ -91,7 +91,7 @@ int main(int argc, char **argv)
         log_err(log, "cannot set up signal handling");
         goto out;
     }
-    srv = dbd_server_new(cfg, log, sigfd, err, sizeof err);
+    srv = dbd_server_new(cfg, path, log, sigfd, err, sizeof err);
     if (srv == NULL) {
         log_errx(log, "%s", err);
         goto out;

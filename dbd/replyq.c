@@ -108,15 +108,25 @@ int dbd_replyq_push(dbd_replyq *q, uint32_t sock, const void *ident,
     return 0;
 }
 
-void dbd_replyq_exit(dbd_replyq *q)
+static void count_and_wake(dbd_replyq *q, size_t exits)
 {
     bool wake;
     pthread_mutex_lock(&q->mu);
-    q->exits++;
+    q->exits += exits;
     wake = need_signal(q);
     pthread_mutex_unlock(&q->mu);
     if (wake)
         signal_fd(q);
+}
+
+void dbd_replyq_notify(dbd_replyq *q)
+{
+    count_and_wake(q, 0);
+}
+
+void dbd_replyq_exit(dbd_replyq *q)
+{
+    count_and_wake(q, 1);
 }
 
 dbd_reply_msg *dbd_replyq_take(dbd_replyq *q, size_t *exits)

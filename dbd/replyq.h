@@ -39,6 +39,8 @@ int dbd_replyq_fd(const dbd_replyq *q);
  * longer than 255 bytes. */
 int dbd_replyq_push(dbd_replyq *q, uint32_t sock, const void *ident,
                     size_t ident_len, const void *body, size_t len);
+/* Wakes the front end without a message (a swap check finished). */
+void dbd_replyq_notify(dbd_replyq *q);
 /* A worker's last word: it has exited.  Never fails. */
 void dbd_replyq_exit(dbd_replyq *q);
 

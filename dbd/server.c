@@ -95,8 +95,9 @@ static void *new_router(dbd_server *srv, const char *endpoint, char *err,
     return r;
 }
 
-dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
-                           int sigfd, char *err, size_t errlen)
+dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
+                           const dbd_log *log, int sigfd, char *err,
+                           size_t errlen)
 {
     dbd_server *srv = calloc(1, sizeof *srv);
 
@@ -105,6 +106,7 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
         return NULL;
     }
     srv->cfg = cfg;
+    srv->config_path = config_path;
     srv->log = log;
     srv->sigfd = sigfd;
     srv->start_mono_us = now_mono_us();
@@ -144,7 +146,8 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
         .max_rows = cfg->max_rows,
     };
     srv->reg = dbd_registry_new(cfg->connector_dir, log);
-    srv->ds = calloc(cfg->nds > 0 ? cfg->nds : 1, sizeof *srv->ds);
+    srv->ds_cap = cfg->nds > 0 ? cfg->nds : 1;
+    srv->ds = calloc(srv->ds_cap, sizeof *srv->ds);
     if (srv->reg == NULL || srv->ds == NULL) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -159,8 +162,7 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
         srv->nds++;
     }
     for (size_t i = 0; i < srv->nds; i++) {
-        int rc = dbd_datasource_start(srv->ds[i]);
-        srv->workers_live += dbd_datasource_nworkers(srv->ds[i]);
+        int rc = dbd_datasource_start(srv->ds[i], &srv->workers_live);
         if (rc != 0) {
             snprintf(err, errlen, "datasource %s: cannot start its workers",
                      cfg->ds[i].name);
@@ -196,8 +198,10 @@ static void sweep_expired(dbd_server *srv, int64_t now_mono)
         return;
     srv->last_sweep_mono_us = now_mono;
     now_real = now_real_us();
-    for (size_t i = 0; i < srv->nds; i++) {
-        dbd_job *jobs = dbd_datasource_take_expired(srv->ds[i], now_real);
+    for (size_t i = 0; i < srv->nds + srv->nclosing; i++) {
+        dbd_datasource *ds = i < srv->nds ? srv->ds[i]
+                                          : srv->closing[i - srv->nds];
+        dbd_job *jobs = dbd_datasource_take_expired(ds, now_real);
         while (jobs != NULL) {
             dbd_job *job = jobs;
             char msg[256];
@@ -205,11 +209,39 @@ static void sweep_expired(dbd_server *srv, int64_t now_mono)
             snprintf(msg, sizeof msg, "deadline passed after %lld ms in the "
                      "queue of datasource \"%s\"; not executed",
                      (long long)((now_mono - job->arrival_mono_us) / 1000),
-                     dbd_datasource_name(srv->ds[i]));
-            answer_job(srv, srv->ds[i], job, DBD_TIMEOUT, msg);
+                     dbd_datasource_name(ds));
+            answer_job(srv, ds, job, DBD_TIMEOUT, msg);
             dbd_job_destroy(&job);
         }
     }
+}
+
+/* Swaps waiting for their check, old backends draining, removed
+ * datasources whose workers ended.  True while any of these remain, so
+ * that the loop wakes up to look again. */
+static bool housekeeping(dbd_server *srv, int64_t now_mono)
+{
+    bool pending = false;
+    size_t kept = 0;
+
+    if (srv->nswaps > 0)
+        dbd_swaps_poll(srv, now_mono);
+    for (size_t i = 0; i < srv->nds; i++)
+        if (dbd_datasource_maintain(srv->ds[i], now_mono, &srv->outlet))
+            pending = true;
+    for (size_t i = 0; i < srv->nclosing; i++) {
+        dbd_datasource *ds = srv->closing[i];
+        dbd_datasource_maintain(ds, now_mono, &srv->outlet);
+        if (dbd_datasource_idle(ds) && !srv->stop_issued) {
+            log_info(srv->log, "datasource %s closed",
+                     dbd_datasource_name(ds));
+            dbd_datasource_destroy(&ds);
+            continue;
+        }
+        srv->closing[kept++] = ds;
+    }
+    srv->nclosing = kept;
+    return pending || kept > 0 || srv->nswaps > 0;
 }
 
 /* End of the drain: what is still queued is answered, workers stop. */
@@ -219,12 +251,15 @@ static void stop_all(dbd_server *srv, bool timed_out)
     snprintf(msg, sizeof msg, "dbd is shutting down: drain_timeout (%u ms) "
              "passed before this request could run",
              srv->cfg->drain_timeout_ms);
-    for (size_t i = 0; i < srv->nds; i++) {
-        dbd_job *jobs = dbd_datasource_stop(srv->ds[i]);
+    dbd_swaps_cancel(srv);
+    for (size_t i = 0; i < srv->nds + srv->nclosing; i++) {
+        dbd_datasource *ds = i < srv->nds ? srv->ds[i]
+                                          : srv->closing[i - srv->nds];
+        dbd_job *jobs = dbd_datasource_stop(ds);
         while (jobs != NULL) {
             dbd_job *job = jobs;
             jobs = job->next;
-            answer_job(srv, srv->ds[i], job, DBD_TIMEOUT, msg);
+            answer_job(srv, ds, job, DBD_TIMEOUT, msg);
             dbd_job_destroy(&job);
         }
     }
@@ -240,9 +275,10 @@ static void handle_signals(dbd_server *srv)
     int sig;
     while ((sig = dbd_signals_read(srv->sigfd)) > 0) {
         if (sig == SIGHUP) {
-            log_notice(srv->log, "SIGHUP: configuration reload is not "
-                       "available in this version; restart dbd to apply "
-                       "changes");
+            if (srv->shutting_down)
+                log_notice(srv->log, "SIGHUP ignored: shutting down");
+            else
+                dbd_admin_reload(srv, NULL);
         } else if (!srv->shutting_down) {
             srv->shutting_down = true;
             srv->drain_deadline_mono_us =
@@ -348,11 +384,11 @@ static bool receive_requests(dbd_server *srv, uint32_t sock)
     return false;
 }
 
-static int poll_timeout(const dbd_server *srv)
+static int poll_timeout(const dbd_server *srv, bool housekeeping_due)
 {
     if (srv->stop_issued)
         return 1000; /* waiting for workers; their exit message wakes us */
-    if (srv->shutting_down)
+    if (srv->shutting_down || housekeeping_due)
         return SWEEP_US / 1000;
     if (atomic_load(&srv->counters.queued) > 0)
         return SWEEP_US / 1000;
@@ -398,8 +434,9 @@ int dbd_server_run(dbd_server *srv)
     for (size_t i = 0; i < srv->nrouters; i++)
         srv->unread[i] = true;
     for (;;) {
-        bool busy = false;
+        bool busy = false, due;
         int64_t now = now_mono_us();
+        due = housekeeping(srv, now);
         if (srv->shutting_down && !srv->stop_issued) {
             /* queued first: a worker bumps in_flight before queued drops */
             bool idle = atomic_load(&srv->counters.queued) == 0 &&
@@ -411,7 +448,7 @@ int dbd_server_run(dbd_server *srv)
             break;
         for (size_t i = 0; i < srv->nrouters; i++)
             busy = busy || srv->unread[i];
-        if (poll(pfd, nitems, busy ? 0 : poll_timeout(srv)) < 0) {
+        if (poll(pfd, nitems, busy ? 0 : poll_timeout(srv, due)) < 0) {
             if (errno == EINTR)
                 continue;
             log_err(srv->log, "poll");
@@ -444,6 +481,10 @@ void dbd_server_destroy(dbd_server **psrv)
     for (size_t i = 0; i < srv->nds; i++)
         dbd_datasource_destroy(&srv->ds[i]);
     free(srv->ds);
+    for (size_t i = 0; i < srv->nclosing; i++)
+        dbd_datasource_destroy(&srv->closing[i]);
+    free(srv->closing);
+    free(srv->swaps);
     /* The workers are joined: nobody pushes any more. */
     dbd_replyq_destroy(&srv->replies);
     for (size_t i = 0; i < srv->nrouters; i++)

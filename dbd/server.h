@@ -14,12 +14,13 @@
 
 typedef struct dbd_server dbd_server;
 
-/* cfg and log must outlive the server; sigfd comes from dbd_signals_open().
- * NULL with the reason in err. */
-dbd_server *dbd_server_new(const dbd_config *cfg, const dbd_log *log,
-                           int sigfd, char *err, size_t errlen);
+/* cfg, config_path (re-read by a reload) and log must outlive the server;
+ * sigfd comes from dbd_signals_open().  NULL with the reason in err. */
+dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
+                           const dbd_log *log, int sigfd, char *err,
+                           size_t errlen);
 
-/* Serves until SIGTERM/SIGINT, then drains (up to drain_timeout), answers
+/* Serves until SIGTERM/SIGINT (SIGHUP reloads the configuration), then drains (up to drain_timeout), answers
  * what is left and stops the workers.  0 on a clean shutdown. */
 int dbd_server_run(dbd_server *srv);
 

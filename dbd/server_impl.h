@@ -16,8 +16,21 @@
 #include "server.h"
 #include "stats.h"
 
+/* A swap request waiting for its new backend's check (admin_swap.c). */
+typedef struct dbd_pending_swap {
+    dbd_datasource *ds;
+    uint32_t sock;
+    size_t ident_len;
+    unsigned char ident[DBD_IDENT_BYTES];
+    uint64_t id;
+    int64_t arrival_mono_us;
+    int64_t deadline_mono_us;
+    char previous_url[1024];
+} dbd_pending_swap;
+
 struct dbd_server {
-    const dbd_config *cfg;
+    const dbd_config *cfg;  /* the [dbd] settings in force since start */
+    const char *config_path;
     const dbd_log *log;
     int sigfd;
     void *zctx;
@@ -28,6 +41,12 @@ struct dbd_server {
     dbd_registry *reg;
     dbd_datasource **ds;
     size_t nds;
+    size_t ds_cap;
+    dbd_datasource **closing; /* removed by a reload, draining */
+    size_t nclosing;
+    dbd_pending_swap *swaps;
+    size_t nswaps;
+    uint64_t reloads;
     dbd_counters counters; /* the whole daemon */
     dbd_ds_env env;
     dbd_outlet outlet;     /* sends on the ROUTER sockets */
@@ -52,5 +71,19 @@ dbd_datasource *dbd_server_find_ds(dbd_server *srv, const char *name);
 int dbd_admin_ping(dbd_server *srv, dbd_result *r);
 int dbd_admin_datasources(dbd_server *srv, dbd_result *r);
 int dbd_admin_stats(dbd_server *srv, dbd_result *r);
+int dbd_admin_hosts(dbd_server *srv, dbd_result *r);
+
+/* swap (admin_swap.c): starts the check; the answer comes from
+ * dbd_swaps_poll() once it ends, or at the request's deadline. */
+void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
+                    const dbd_request *req);
+/* Answers the swaps whose check ended or whose deadline passed. */
+void dbd_swaps_poll(dbd_server *srv, int64_t now_mono_us);
+/* Shutting down: every pending swap is answered UNAVAILABLE. */
+void dbd_swaps_cancel(dbd_server *srv);
+
+/* reload (reload.c): re-reads config_path and applies it.  to is NULL for
+ * SIGHUP (the outcome is only logged). */
+void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to);
 
 #endif

@@ -341,9 +341,15 @@ static void test_header_fields(env *e)
     msgpack_sbuffer_clear(&sb);
 
     id = e->next_id++;
+    pack_head(&sb, 1, id, "migrate", "sq", 0);
+    expect_raw(e, "reserved op migrate is UNSUPPORTED", sb.data, sb.size, id,
+               DBD_UNSUPPORTED, "migrate", NULL);
+    msgpack_sbuffer_clear(&sb);
+
+    id = e->next_id++;
     pack_head(&sb, 1, id, "swap", "sq", 0);
-    expect_raw(e, "reserved op swap is UNSUPPORTED", sb.data, sb.size, id,
-               DBD_UNSUPPORTED, "swap", NULL);
+    expect_raw(e, "swap without url is BAD", sb.data, sb.size, id, DBD_BAD,
+               "url: missing", NULL);
     msgpack_sbuffer_clear(&sb);
 
     /* insert into t_types with a map where a value belongs */

@@ -159,7 +159,7 @@ kill -HUP "$PID"
 sleep 0.3
 dbctl ping > /dev/null 2>&1
 check "dbd survives SIGHUP" "$?" 0
-check_grep "... and says reload is not available" "$DIR/dbd.log" "reload is not available"
+check_grep "... and reloads its configuration" "$DIR/dbd.log" "configuration reloaded from"
 
 # --- SIGTERM while a slow statement runs -------------------------------------
 dbctl --timeout 120000 raw ok "$SLOW_SQL" > "$DIR/slow.out" 2>&1 &

@@ -350,6 +350,63 @@ static void test_bad_url(void **state)
     check_error_prefix("[datasource a]\nurl = nonsense\n", "t.conf:2: url: ");
 }
 
+/* Several URLs, the mode, the tables a swap checks, pings. */
+static void test_hosts(void **state)
+{
+    (void)state;
+    dbd_config *cfg = parse_ok(
+        "[datasource a]\nurl = pgsql://p/db  pgsql://r1/db\tpgsql://r2/db\n"
+        "mode = primary-replica\ntables = subscriber location\n"
+        "ping_interval = 0\n"
+        "[datasource b]\nurl = sqlite:///dir with blanks/x.db\n");
+    const dbd_ds_config *a = dbd_config_find_ds(cfg, "a");
+    const dbd_ds_config *b = dbd_config_find_ds(cfg, "b");
+    char **urls;
+    size_t n;
+    char err[256];
+
+    assert_non_null(a);
+    assert_int_equal(a->mode, DBD_MODE_PRIMARY_REPLICA);
+    assert_string_equal(dbd_ds_mode_name(a->mode), "primary-replica");
+    assert_int_equal(a->ntables, 2);
+    assert_string_equal(a->tables[1], "location");
+    assert_int_equal(a->ping_interval_ms, 0);
+    assert_int_equal(dbd_url_list_split(a->url, &urls, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 3);
+    assert_string_equal(urls[0], "pgsql://p/db");
+    assert_string_equal(urls[2], "pgsql://r2/db");
+    dbd_url_list_free(urls, n);
+    /* a blank not followed by scheme:// belongs to the path */
+    assert_int_equal(dbd_url_list_split(b->url, &urls, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 1);
+    assert_string_equal(urls[0], "sqlite:///dir with blanks/x.db");
+    dbd_url_list_free(urls, n);
+    assert_int_equal(b->mode, DBD_MODE_FAILOVER);
+    assert_int_equal(b->ping_interval_ms, 10000);
+    /* copies compare equal; a changed URL does not */
+    dbd_ds_config *copy = dbd_ds_config_dup(a);
+    assert_non_null(copy);
+    assert_true(dbd_ds_config_equal(copy, a));
+    assert_false(dbd_ds_config_equal(copy, b));
+    dbd_ds_config_free(&copy);
+    assert_null(copy);
+    dbd_config_destroy(&cfg);
+
+    check_error("[datasource a]\nurl = pgsql://p/db mysql://q/db\n",
+                "t.conf:2: url: URL 2 uses \"mysql\" but URL 1 \"pgsql\"; "
+                "all URLs of a datasource need the same scheme");
+    check_error("[datasource a]\nurl = pgsql://p/db\nmode = primary-replica\n",
+                "t.conf:1: datasource \"a\": mode primary-replica needs at "
+                "least two URLs (the primary first)");
+    check_error("[datasource a]\nurl = pgsql://p/db\nmode = random\n",
+                "t.conf:3: mode: \"random\" is not one of failover, "
+                "round-robin, primary-replica");
+    check_error("[datasource a]\nurl = pgsql://p/db\ntables = ok bad-name\n",
+                "t.conf:3: tables: \"bad-name\" is not a table name");
+}
+
 static void test_long_line(void **state)
 {
     char text[600];
@@ -436,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bad_url),
+        cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_sample),
