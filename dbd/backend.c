@@ -155,8 +155,12 @@ dbd_backend *dbd_backend_new(dbd_datasource *ds, const dbd_ds_config *cfg,
     pthread_mutex_unlock(&ds->mu);
     if (rc != 0)
         goto fail;
-    be->conn = dbd_registry_get(ds->reg, be->hosts[0].url->scheme, err,
-                                sizeof err);
+    /* A new generation picks up a module replaced on disk. */
+    be->conn = phase == BE_STANDBY
+                   ? dbd_registry_get_fresh(ds->reg, be->hosts[0].url->scheme,
+                                            err, sizeof err)
+                   : dbd_registry_get(ds->reg, be->hosts[0].url->scheme, err,
+                                      sizeof err);
     if (be->conn == NULL) {
         be->load_error = strdup(err);
         if (be->load_error == NULL)

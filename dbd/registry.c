@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct module {
     void *handle;                    /* NULL when loading failed */
     const struct dbd_connector *conn;
     char *error;                     /* why it failed */
+    struct stat id;                  /* the file that was loaded */
 } module;
 
 struct dbd_registry {
@@ -140,8 +142,62 @@ int dbd_connector_check(const struct dbd_connector *c, const char *file,
     return 0;
 }
 
-/* Loads one module into m (handle and conn on success, error otherwise). */
-static void load(dbd_registry *reg, module *m)
+/* The file of the module for scheme in path; false when too long. */
+static bool module_path(const dbd_registry *reg, const char *scheme,
+                        char *path, size_t len)
+{
+    return (size_t)snprintf(path, len, "%s/%s.so", reg->dir, scheme) < len;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/*
+ * dlopen() of a file already loaded returns the loaded copy: the loader
+ * matches the name, then the inode.  A replaced module has a new inode,
+ * and is opened here through its descriptor under a name no earlier load
+ * used ("/proc/self/fd/N" with `generation` "./" inserted), so the new
+ * code is loaded next to the old, which connections still use.
+ */
+static void *dlopen_new_copy(const char *path, unsigned generation,
+                             struct stat *id, char *err, size_t errlen)
+{
+    char name[128];
+    size_t n;
+    void *handle = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, id) != 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    n = (size_t)snprintf(name, sizeof name, "/proc/self/");
+    for (unsigned i = 0; i < generation && n + 2 < sizeof name - 32; i++)
+        n += (size_t)snprintf(name + n, sizeof name - n, "./");
+    snprintf(name + n, sizeof name - n, "fd/%d", fd);
+    handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (handle == NULL) {
+        const char *why = dlerror();
+        snprintf(err, errlen, "%s: cannot load: %s", path,
+                 why != NULL ? why : "unknown error");
+    }
+out:
+    close(fd);
+    return handle;
+}
+
+/* Loads one module into m (handle and conn on success, error otherwise);
+ * generation > 0 loads a replaced file next to the loaded one. */
+static void load(dbd_registry *reg, module *m, unsigned generation)
 {
     char path[4096], err[4096 + 512];
     const struct dbd_connector *c;
@@ -152,20 +208,29 @@ static void load(dbd_registry *reg, module *m)
         snprintf(err, sizeof err, "bad connector scheme \"%s\"", m->scheme);
         goto out;
     }
-    if ((size_t)snprintf(path, sizeof path, "%s/%s.so", reg->dir, m->scheme) >=
-        sizeof path) {
+    if (!module_path(reg, m->scheme, path, sizeof path)) {
         snprintf(err, sizeof err, "connector path too long");
         goto out;
     }
     if (check_owner_mode(reg->dir, true, err, sizeof err) != 0 ||
         check_owner_mode(path, false, err, sizeof err) != 0)
         goto out;
-    handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (handle == NULL) {
-        const char *why = dlerror();
-        snprintf(err, sizeof err, "%s: cannot load: %s", path,
-                 why != NULL ? why : "unknown error");
-        goto out;
+    if (generation > 0) {
+        handle = dlopen_new_copy(path, generation, &m->id, err, sizeof err);
+        if (handle == NULL)
+            goto out;
+    } else {
+        if (stat(path, &m->id) != 0) {
+            snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+            goto out;
+        }
+        handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (handle == NULL) {
+            const char *why = dlerror();
+            snprintf(err, sizeof err, "%s: cannot load: %s", path,
+                     why != NULL ? why : "unknown error");
+            goto out;
+        }
     }
     dlerror();
     c = dlsym(handle, DBD_CONNECTOR_SYMBOL);
@@ -190,15 +255,43 @@ out:
     }
 }
 
-const struct dbd_connector *dbd_registry_get(dbd_registry *reg,
-                                             const char *scheme, char *err,
-                                             size_t errlen)
+/* The latest module entry for scheme, or NULL. */
+static module *latest(dbd_registry *reg, const char *scheme, unsigned *count)
 {
-    module *m = NULL, *grown;
-
-    for (size_t i = 0; i < reg->nmods; i++)
-        if (strcmp(reg->mods[i].scheme, scheme) == 0)
+    module *m = NULL;
+    *count = 0;
+    for (size_t i = 0; i < reg->nmods; i++) {
+        if (strcmp(reg->mods[i].scheme, scheme) == 0) {
             m = &reg->mods[i];
+            (*count)++;
+        }
+    }
+    return m;
+}
+
+/* Whether the loaded (or failed) entry m no longer matches the file. */
+static bool file_changed(const dbd_registry *reg, const module *m)
+{
+    char path[4096];
+    struct stat st;
+    if (!module_path(reg, m->scheme, path, sizeof path) || stat(path, &st) != 0)
+        return m->conn == NULL; /* retry a failure; keep what works */
+    return m->conn == NULL || !same_file(&st, &m->id);
+}
+
+static const struct dbd_connector *get(dbd_registry *reg, const char *scheme,
+                                       bool fresh, char *err, size_t errlen)
+{
+    module *grown;
+    unsigned count;
+    module *m = latest(reg, scheme, &count);
+
+    if (m != NULL && fresh && file_changed(reg, m)) {
+        if (m->conn != NULL)
+            log_notice(reg->log, "connector %s changed on disk; loading the "
+                       "new file for new connections", scheme);
+        m = NULL;
+    }
     if (m == NULL) {
         grown = realloc(reg->mods, (reg->nmods + 1) * sizeof *grown);
         if (grown == NULL) {
@@ -214,9 +307,23 @@ const struct dbd_connector *dbd_registry_get(dbd_registry *reg,
             return NULL;
         }
         reg->nmods++;
-        load(reg, m);
+        load(reg, m, count);
     }
     if (m->conn == NULL)
         str_copy(err, errlen, m->error != NULL ? m->error : "out of memory");
     return m->conn;
+}
+
+const struct dbd_connector *dbd_registry_get(dbd_registry *reg,
+                                             const char *scheme, char *err,
+                                             size_t errlen)
+{
+    return get(reg, scheme, false, err, errlen);
+}
+
+const struct dbd_connector *dbd_registry_get_fresh(dbd_registry *reg,
+                                                   const char *scheme,
+                                                   char *err, size_t errlen)
+{
+    return get(reg, scheme, true, err, errlen);
 }

@@ -1,7 +1,8 @@
 /*
  * registry.h - loads connector modules: <connector_dir>/<scheme>.so is
  * dlopen()ed the first time a datasource needs the scheme and stays loaded
- * until dbd_registry_destroy().  Before use the module must pass the checks
+ * until dbd_registry_destroy(); a swap or reload loads it again if the
+ * file was replaced (dbd_registry_get_fresh).  Before use the module must pass the checks
  * of dbd_connector_check(); a module that fails is remembered, so each
  * later datasource gets the same message without another attempt.
  *
@@ -30,6 +31,16 @@ void dbd_registry_destroy(dbd_registry **preg);
 const struct dbd_connector *dbd_registry_get(dbd_registry *reg,
                                              const char *scheme, char *err,
                                              size_t errlen);
+
+/*
+ * The same, for a new backend generation (swap, reload): when the module
+ * file changed since it was loaded (another inode, size or time), or its
+ * load had failed, the file is loaded again, next to the old copy, which
+ * stays loaded for the connections that use it.
+ */
+const struct dbd_connector *dbd_registry_get_fresh(dbd_registry *reg,
+                                                   const char *scheme,
+                                                   char *err, size_t errlen);
 
 /*
  * The checks a loaded descriptor must pass: ABI first, then size, scheme

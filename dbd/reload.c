@@ -74,7 +74,7 @@ static int check_connectors(dbd_server *srv, const dbd_config *next,
         {
             dbd_url *u = dbd_url_parse(urls[0], why, sizeof why);
             const struct dbd_connector *conn =
-                u != NULL ? dbd_registry_get(srv->reg, u->scheme, why,
+                u != NULL ? dbd_registry_get_fresh(srv->reg, u->scheme, why,
                                              sizeof why)
                           : NULL;
             dbd_url_destroy(&u);

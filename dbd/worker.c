@@ -232,8 +232,9 @@ static int check_columns(void *ctx, size_t n, const char *const *names,
 
 static int check_row(void *ctx, const dbd_value *values)
 {
-    (void)ctx;
+    bool *got_row = ctx;
     (void)values;
+    *got_row = true;
     return 1;
 }
 
@@ -245,7 +246,9 @@ static bool run_check(worker_state *s)
     dbd_datasource *ds = s->ds;
     ds_host *h = s->h;
     const struct dbd_connector *c = s->be->conn;
-    dbd_sink sink = {.columns = check_columns, .row = check_row};
+    bool got_row = false;
+    dbd_sink sink = {.ctx = &got_row, .columns = check_columns,
+                     .row = check_row};
     dbd_exec_info info;
     dbd_status st = DBD_OK;
     char msg[600] = "";
@@ -262,7 +265,10 @@ static bool run_check(worker_state *s)
                      .table = s->be->check_tables[i],
                      .limit = (c->caps & DBD_CAP_LIMIT) ? 1 : -1};
         dbd_exec_info_init(&info);
+        got_row = false;
         st = c->exec(s->conn, &op, &sink, &info);
+        if (got_row && st != DBD_UNAVAILABLE)
+            st = DBD_OK; /* stopped by us after the first row */
         if (st != DBD_OK)
             snprintf(msg, sizeof msg, "%s: table \"%s\": %s",
                      h->url_redacted, op.table,
