@@ -4,6 +4,7 @@
  * taking everything.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,6 +109,56 @@ static void test_take_expired(void **state)
     free_list(expired);
 }
 
+static bool deadline_is_even(const void *ctx, const dbd_job *job)
+{
+    (void)ctx;
+    return job->deadline_us % 2 == 0;
+}
+
+static bool failed_elsewhere(const void *ctx, const dbd_job *job)
+{
+    return job->failed_host != ctx;
+}
+
+/* A read handed back goes first; take_if unlinks the first match from
+ * anywhere and keeps the tail right. */
+static void test_front_and_take_if(void **state)
+{
+    dbd_queue q = {0};
+    dbd_job *j;
+    char buf[64];
+    int here;
+    (void)state;
+    dbd_queue_push_front(&q, make(3)); /* into an empty queue */
+    assert_ptr_equal(q.head, q.tail);
+    dbd_queue_push(&q, make(5));
+    dbd_queue_push_front(&q, make(1));
+    dbd_queue_push(&q, make(6));
+    order(&q, buf, sizeof buf);
+    assert_string_equal(buf, "1 3 5 6");
+    j = dbd_queue_take_if(&q, deadline_is_even, NULL); /* the tail */
+    assert_int_equal(j->deadline_us, 6);
+    assert_null(j->next);
+    dbd_job_destroy(&j);
+    assert_int_equal(q.tail->deadline_us, 5);
+    assert_null(dbd_queue_take_if(&q, deadline_is_even, NULL));
+    dbd_queue_push(&q, make(8));
+    order(&q, buf, sizeof buf);
+    assert_string_equal(buf, "1 3 5 8");
+    /* a job that failed on host "here" is not taken by it again */
+    q.head->failed_host = &here;
+    j = dbd_queue_take_if(&q, failed_elsewhere, &here);
+    assert_int_equal(j->deadline_us, 3);
+    dbd_job_destroy(&j);
+    assert_int_equal(q.len, 3);
+    j = dbd_queue_take_if(&q, failed_elsewhere, NULL);
+    assert_int_equal(j->deadline_us, 1);
+    dbd_job_destroy(&j);
+    free_list(dbd_queue_take_all(&q));
+    assert_int_equal(q.len, 0);
+    assert_null(q.tail);
+}
+
 static void test_identity_limit(void **state)
 {
     unsigned char ident[256];
@@ -133,6 +184,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fifo),
         cmocka_unit_test(test_take_expired),
+        cmocka_unit_test(test_front_and_take_if),
         cmocka_unit_test(test_identity_limit),
     };
     return cmocka_run_group_tests_name("job", tests, NULL, NULL);
