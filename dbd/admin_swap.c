@@ -112,8 +112,9 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
         answer_swap(srv, p, st, msg);
         return;
     }
+    /* The request's URLs may carry passwords: log the masked copy. */
     log_notice(srv->log, "[%s] swap to %s: checking the new backend",
-               dbd_datasource_name(ds), req->op.url);
+               dbd_datasource_name(ds), dbd_datasource_standby_url(ds));
     srv->nswaps++;
 }
 

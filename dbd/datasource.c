@@ -348,6 +348,11 @@ const char *dbd_datasource_url(const dbd_datasource *ds)
     return ds->cur->url_redacted;
 }
 
+const char *dbd_datasource_standby_url(const dbd_datasource *ds)
+{
+    return ds->standby != NULL ? ds->standby->url_redacted : NULL;
+}
+
 const char *dbd_datasource_scheme(const dbd_datasource *ds)
 {
     return ds->cur->hosts[0].url->scheme;

@@ -143,6 +143,8 @@ const char *dbd_datasource_name(const dbd_datasource *ds);
 const dbd_ds_config *dbd_datasource_config(const dbd_datasource *ds);
 /* Every URL with its password masked, blank-separated. */
 const char *dbd_datasource_url(const dbd_datasource *ds);
+/* The same for the backend a swap is checking (NULL when none). */
+const char *dbd_datasource_standby_url(const dbd_datasource *ds);
 const char *dbd_datasource_scheme(const dbd_datasource *ds);
 /* NULL when the connector could not be loaded. */
 const struct dbd_connector *dbd_datasource_connector(const dbd_datasource *ds);

@@ -196,7 +196,9 @@ static void try_open(worker_state *s)
     }
     if (h->check == CHECK_PENDING && s->w->index == 0) {
         h->check = CHECK_FAILED;
-        h->check_status = DBD_UNAVAILABLE;
+        /* A connector that refuses the URL or an option (CONFIG) will
+         * never connect: fatal for the swap, unlike an unreachable host. */
+        h->check_status = st == DBD_CONFIG ? DBD_CONFIG : DBD_UNAVAILABLE;
         snprintf(h->check_msg, sizeof h->check_msg, "cannot connect to %s: "
                  "%s", h->url_redacted, err);
         dbd_replyq_notify(ds->env->replies);
@@ -337,17 +339,24 @@ static dbd_job *take_job(worker_state *s)
     return job;
 }
 
-/* Whether another host could run a read that failed here; mu held. */
-static bool can_retry_elsewhere(const worker_state *s, const dbd_job *job)
+/* Where a read whose connection broke here may run again: another host
+ * that is not down, else another open connection of this host (one
+ * connection lost to a server's idle timeout says little about the
+ * others).  NULL when nowhere, or when the read was retried once already.
+ * The job's failed_host gets the result: a host pointer keeps the read
+ * off that host, the worker's pointer matches no host.  own_open is 1
+ * while this worker's connection is still counted open.  mu held. */
+static const void *retry_target(const worker_state *s, const dbd_job *job,
+                                unsigned own_open)
 {
     if (job->failed_host != NULL || s->be->phase != BE_ACTIVE)
-        return false; /* once only */
+        return NULL; /* once only */
     for (size_t i = 0; i < s->be->nhosts; i++) {
         const ds_host *o = &s->be->hosts[i];
         if (o != s->h && o->state != DBD_HOST_DOWN)
-            return true;
+            return s->h;
     }
-    return false;
+    return s->h->nopen > own_open ? (const void *)s->w : NULL;
 }
 
 /* Runs one job outside the lock.  True when the connection broke; then
@@ -385,13 +394,15 @@ static bool run_job(worker_state *s, dbd_job *job, bool may_defer,
     return dbd_exec_job(&x, job, &to, why, whylen);
 }
 
-/* A read whose connection broke before any reply: to another host, or
- * answered UNAVAILABLE here.  mu held. */
+/* A read whose connection broke before any reply: run again elsewhere
+ * (retry_target), or answered UNAVAILABLE here.  mu held; the lost
+ * connection is already closed and counted. */
 static void retry_or_answer(worker_state *s, dbd_job *job, const char *why)
 {
     dbd_datasource *ds = s->ds;
-    if (can_retry_elsewhere(s, job) && job->deadline_us > now_real_us()) {
-        job->failed_host = s->h;
+    const void *target = retry_target(s, job, 0);
+    if (target != NULL && job->deadline_us > now_real_us()) {
+        job->failed_host = target;
         atomic_fetch_add(&s->h->retried, 1);
         dbd_queue_push_front(&ds->retryq, job);
         dbd_counters_queued(ds->env->global, &ds->counters, 1);
@@ -485,7 +496,7 @@ static bool serve_one(worker_state *s)
     if (job == NULL)
         return false;
     s->w->current = job;
-    may_defer = is_read(job) && can_retry_elsewhere(s, job);
+    may_defer = is_read(job) && retry_target(s, job, 1) != NULL;
     /* in_flight first: the drain check must always find the job in
      * one of the two gauges. */
     dbd_counters_in_flight(global, &ds->counters, 1);

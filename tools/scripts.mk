@@ -20,4 +20,6 @@ EXTRA_DIST += tools/packaging/dbd.service.in tools/bench/run-sqlite.sh \
 	tools/bench/run-connectors.sh tools/bench/bench-lib.sh tools/bench/sip-common.sh \
 	tools/bench/sip-register.sh tools/bench/sip-call.sh tests/sip \
 	tests/integration/test_sipproxy.sh tests/integration/test_dbd_schema.sh \
-	tests/integration/test_fault_pgsql.sh tests/integration/test_fault_dbd_restart.sh
+	tests/integration/test_fault_pgsql.sh tests/integration/test_fault_dbd_restart.sh \
+	tests/integration/test_swap_edges.sh tests/integration/test_read_retry.sh \
+	tests/integration/test_migrate.sh
