@@ -4,8 +4,11 @@ tools_dbctl_dbctl_SOURCES = tools/dbctl/dbctl.c tools/dbctl/dbctl.h \
 	tools/dbctl/help.c tools/dbctl/literal.c tools/dbctl/opargs.c \
 	tools/dbctl/words.c tools/dbctl/format.c tools/dbctl/out_table.c \
 	tools/dbctl/out_json.c tools/dbctl/cmd_admin.c tools/dbctl/cmd_data.c \
-	tools/dbctl/cmd_batch.c
-tools_dbctl_dbctl_LDADD = proto/libdbdclient.la
+	tools/dbctl/cmd_batch.c tools/dbctl/migrate.h tools/dbctl/cmd_migrate.c \
+	tools/dbctl/migrate_scan.c tools/dbctl/migrate_write.c \
+	tools/dbctl/migrate_report.c tools/dbctl/checksum.c
+tools_dbctl_dbctl_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS)
+tools_dbctl_dbctl_LDADD = proto/libdbdclient.la $(NETTLE_LIBS)
 
 bin_PROGRAMS += tools/dbbench/dbbench
 tools_dbbench_dbbench_SOURCES = tools/dbbench/dbbench.c \

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # test_dbctl.sh - every dbctl command against the fixture's dbd: table and
 # --json output compared exactly, exit codes per status, usage errors.
+# swap and reload run against a dbd of its own (started from DBD_BUILD in
+# a temporary directory, stopped by its PID), so that the fixture's
+# datasources stay as the other tests expect them.
 # Prints TAP.  Its rows use keys starting "ctl:" and are removed at the end.
 set -u
 
@@ -12,7 +15,18 @@ fi
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 errf=$(mktemp)
-trap 'rm -f "$errf"' EXIT
+own=        # the directory of our own dbd
+OWN_PID=
+# shellcheck disable=SC2317  # run by the EXIT trap
+on_exit() {
+    if [ -n "$OWN_PID" ] && kill -0 "$OWN_PID" 2>/dev/null; then
+        kill -KILL "$OWN_PID" 2>/dev/null
+        wait "$OWN_PID" 2>/dev/null
+    fi
+    [ -n "$own" ] && rm -rf "$own"
+    rm -f "$errf"
+}
+trap on_exit EXIT
 out=
 err=
 rc=
@@ -92,6 +106,29 @@ expect_err_match() {
     fi
 }
 
+# cell TEXT KEY COLUMN: in the first table of TEXT (up to a blank line),
+# the cell of column COLUMN in the row whose first cell is KEY.  Columns
+# are cut where the dashes under the header are, so cells may hold blanks.
+cell() {
+    printf '%s\n' "$1" | awk -v key="$2" -v col="$3" '
+        function trim(s) { sub(/ +$/, "", s); return s }
+        NR == 1 { header = $0; next }
+        NR == 2 {
+            rest = $0; off = 0
+            while (match(rest, /-+/)) {
+                n++; start[n] = off + RSTART; len[n] = RLENGTH
+                off += RSTART + RLENGTH - 1; rest = substr(rest, RSTART + RLENGTH)
+            }
+            for (i = 1; i <= n; i++)
+                if (trim(substr(header, start[i], len[i] + 2)) == col) c = i
+            next
+        }
+        /^$/ { exit }
+        c && trim(substr($0, start[1], len[1])) == key {
+            print trim(c == n ? substr($0, start[c]) : substr($0, start[c], len[c]))
+        }'
+}
+
 # Last ids differ from run to run.
 mask_ids() { out=$(printf '%s\n' "$out" | sed -E 's/last id [0-9]+/last id N/g; s/"last_id":[0-9]+/"last_id":N/g'); }
 
@@ -114,13 +151,31 @@ expect_out '{"status":"OK","code":0,"message":"success"}' "ping sq --json"
 
 run datasources
 expect_rc 0 "datasources"
-health=$(printf '%s\n' "$out" | awk '$1 == "sq" { print $4 }')
-check "datasources: sq up" "$health" up
-health=$(printf '%s\n' "$out" | awk '$1 == "dead" { print $4 }')
-check "datasources: dead down" "$health" down
+check "datasources: sq up" "$(cell "$out" sq health)" up
+check "datasources: dead down" "$(cell "$out" dead health)" down
+check "datasources: sq's url" "$(cell "$out" sq url)" "sqlite://${DBD_TEST_DIR:-}/db.sqlite"
+check "datasources: sq's mode" "$(cell "$out" sq mode)" failover
 for ds in sq tx sqraw busy1 dead; do
-    check "datasources: lists $ds" "$(printf '%s\n' "$out" | awk -v ds="$ds" '$1 == ds { print $1 }')" "$ds"
+    check "datasources: lists $ds" "$(cell "$out" "$ds" name)" "$ds"
 done
+# The hosts table follows the datasources table after a blank line.
+hosts_part=$(printf '%s\n' "$out" | sed '1,/^$/d')
+check "datasources: then the hosts" "$(cell "$hosts_part" sq state)" up
+run --json datasources
+expect_match '^\{"status":"OK","code":0,"message":"success","columns":\[\{"name":"name","type":"string"\}.*,"hosts":\{"status":"OK","code":0,"message":"success","columns":\[\{"name":"datasource","type":"string"\}.*\]\}\}$' \
+    "datasources --json: one object, the hosts under \"hosts\""
+
+run hosts
+expect_rc 0 "hosts"
+expect_match '^datasource +host +url +role +state +open +requests +errors +retried +last_error$' \
+    "hosts: header"
+check "hosts: sq is host 0" "$(cell "$out" sq host)" 0
+check "hosts: sq's url" "$(cell "$out" sq url)" "sqlite://${DBD_TEST_DIR:-}/db.sqlite"
+check "hosts: sq is a member" "$(cell "$out" sq role)" member
+check "hosts: sq is up" "$(cell "$out" sq state)" up
+check "hosts: dead is down" "$(cell "$out" dead state)" down
+check "hosts: one row per single-host datasource" \
+    "$(printf '%s\n' "$out" | grep -cE '^(sq|tx|sqraw|busy1|dead) ')" 5
 
 run stats
 expect_rc 0 "stats"
@@ -298,6 +353,134 @@ expect_rc 0 "help query"
 expect_match '^usage: dbctl query DS TABLE' "help query text"
 run --help
 expect_match '^usage: dbctl ' "--help text"
+
+# --- swap and reload, on a dbd of our own ---------------------------------------
+# Three SQLite files: a and b hold table t (v = 1 and 2), c lacks it.
+own=$(mktemp -d "${TMPDIR:-/tmp}/dbd-ctl.XXXXXX")
+OWN="ipc://$own/dbd.sock"
+for f in a:1 b:2; do
+    sqlite3 "$own/${f%:*}.sqlite" "CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER);
+        INSERT INTO t VALUES ('which', ${f#*:});"
+done
+sqlite3 "$own/c.sqlite" "CREATE TABLE other (k TEXT)"
+mkdir -p "$own/connectors"
+chmod 755 "$own/connectors"
+for so in "$DBD_BUILD"/connectors/*/.libs/*.so; do
+    [ -e "$so" ] && install -m 644 "$so" "$own/connectors/"
+done
+own_conf() {
+    cat <<CONF
+[dbd]
+endpoint = $OWN
+connector_dir = $own/connectors
+
+[datasource sw]
+url = sqlite://$own/a.sqlite
+pool = 1
+
+[datasource keep]
+url = sqlite://$own/a.sqlite
+pool = 1
+
+[datasource $1]
+url = sqlite://$own/a.sqlite
+pool = $2
+CONF
+}
+own_conf edit 1 > "$own/dbd.conf"
+printf '\n[datasource gone]\nurl = sqlite://%s/a.sqlite\n' "$own" >> "$own/dbd.conf"
+"$DBD_BUILD/dbd/dbd" -c "$own/dbd.conf" > "$own/dbd.log" 2>&1 &
+OWN_PID=$!
+up=no
+for _ in $(seq 1 100); do
+    if dbctl --endpoint "$OWN" --timeout 500 ping > /dev/null 2>&1; then up=yes; break; fi
+    kill -0 "$OWN_PID" 2>/dev/null || break
+    sleep 0.1
+done
+check "our own dbd starts" "$up" yes
+
+# reload: gone removed, new added, edit changed (pool), sw and keep not.
+{ own_conf edit 2; printf '\n[datasource new]\nurl = sqlite://%s/b.sqlite\n' "$own"; } > "$own/dbd.conf"
+run --endpoint "$OWN" reload
+expect_rc 0 "reload"
+check "reload: sw unchanged" "$(cell "$out" sw action)" unchanged
+check "reload: keep unchanged" "$(cell "$out" keep action)" unchanged
+check "reload: edit changed" "$(cell "$out" edit action)" changed
+check "reload: new added" "$(cell "$out" new action)" added
+check "reload: gone removed" "$(cell "$out" gone action)" removed
+expect_match '^\(5 rows\)$' "reload: one row per datasource"
+run --endpoint "$OWN" query new t --columns v
+expect_out "v
+-
+2
+(1 row)" "reload: the added datasource serves"
+run --endpoint "$OWN" query gone t
+expect_rc 1 "reload: the removed one is gone"
+
+# A file with an error changes nothing.
+cp "$own/dbd.conf" "$own/good.conf"
+printf '\n[datasource bad]\nurl = sqlite://%s/a.sqlite\nfrobnicate = 1\n' "$own" >> "$own/dbd.conf"
+line=$(grep -n '^frobnicate' "$own/dbd.conf" | cut -d: -f1)
+run --endpoint "$OWN" reload
+expect_rc 8 "reload of a bad file: CONFIG"
+expect_err_match "^dbctl: CONFIG: .*$own/dbd\.conf:$line: unknown key \"frobnicate\"" \
+    "... naming the file, line and key"
+run --endpoint "$OWN" datasources
+check "... and nothing changed" "$(cell "$out" bad name)$(cell "$out" new name)" new
+cp "$own/good.conf" "$own/dbd.conf"
+
+# swap: sw moves from a to b once b is checked.
+run --endpoint "$OWN" query sw t --columns v
+expect_match '^1$' "swap: sw serves a"
+run --endpoint "$OWN" swap sw "sqlite://$own/b.sqlite"
+expect_rc 0 "swap sw to b"
+check "swap: the new url" "$(cell "$out" sw url)" "sqlite://$own/b.sqlite"
+check "swap: the previous url" "$(cell "$out" sw previous_url)" "sqlite://$own/a.sqlite"
+run --endpoint "$OWN" query sw t --columns v
+expect_match '^2$' "swap: sw serves b"
+run --endpoint "$OWN" swap sw "sqlite://$own/c.sqlite"
+expect_rc 1 "swap to a backend without table t: NOTFOUND"
+run --endpoint "$OWN" swap sw "sqlite:///nonexistent-dir/x.sqlite"
+expect_rc 4 "swap to a backend that cannot be opened: UNAVAILABLE"
+run --endpoint "$OWN" swap sw "nosuch://x"
+expect_rc 8 "swap to a URL without connector: CONFIG"
+run --endpoint "$OWN" query sw t --columns v
+expect_match '^2$' "failed swaps left sw on b"
+run --endpoint "$OWN" swap nosuchds "sqlite://$own/b.sqlite"
+expect_rc 1 "swap of an unknown datasource: NOTFOUND"
+run --endpoint "$OWN" swap sw
+expect_rc 64 "swap without URL"
+run --endpoint "$OWN" swap sw "sqlite://$own/b.sqlite" --mode sideways
+expect_rc 64 "swap with an unknown mode"
+
+run --endpoint "$OWN" swap sw "sqlite://$own/a.sqlite" "sqlite://$own/b.sqlite" --mode round-robin
+expect_rc 0 "swap to two hosts, round-robin"
+run --endpoint "$OWN" datasources
+check "... datasources shows both urls" "$(cell "$out" sw url)" "sqlite://$own/a.sqlite sqlite://$own/b.sqlite"
+check "... and the mode" "$(cell "$out" sw mode)" round-robin
+run --endpoint "$OWN" hosts
+check "... hosts has a row for each" "$(printf '%s\n' "$out" | awk '$1 == "sw" { printf "%s ", $2 }')" "0 1 "
+run --endpoint "$OWN" --json swap sw "sqlite://$own/b.sqlite" --mode failover
+expect_out "{\"status\":\"OK\",\"code\":0,\"message\":\"success\",\"columns\":[{\"name\":\"datasource\",\"type\":\"string\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"previous_url\",\"type\":\"string\"}],\"rows\":[[\"sw\",\"sqlite://$own/b.sqlite\",\"sqlite://$own/a.sqlite sqlite://$own/b.sqlite\"]]}" \
+    "swap --json"
+
+kill -TERM "$OWN_PID"
+for _ in $(seq 1 100); do
+    kill -0 "$OWN_PID" 2>/dev/null || break
+    sleep 0.1
+done
+if kill -0 "$OWN_PID" 2>/dev/null; then
+    not_ok "our own dbd exits after SIGTERM" "still running after 10 s"
+else
+    wait "$OWN_PID"
+    check "our own dbd exits 0 after SIGTERM" "$?" 0
+fi
+OWN_PID=
+if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$own/dbd.log"; then
+    not_ok "our own dbd: no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$own/dbd.log" | head -20)"
+else
+    ok "our own dbd: no sanitizer report"
+fi
 
 cleanup
 run query sq t_types 'k>=ctl:' 'k<ctl;'

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DBCTL_EXIT_IOERR 74
-
 static const struct {
     const char *name;
     dbctl_cmd_fn fn;
@@ -21,6 +19,8 @@ static const struct {
     {"insert", cmd_insert},   {"update", cmd_update},
     {"delete", cmd_delete},   {"replace", cmd_replace},
     {"raw", cmd_raw},         {"batch", cmd_batch},
+    {"hosts", cmd_hosts},     {"swap", cmd_swap},
+    {"reload", cmd_reload},   {"migrate", cmd_migrate},
 };
 
 int dbctl_usage(dbctl *d, const char *cmd, const char *fmt, ...)
@@ -78,6 +78,12 @@ static void report_error(dbctl *d, const dbd_result *r)
     }
 }
 
+int dbctl_outcome(dbctl *d, const dbd_result *r)
+{
+    report_error(d, r);
+    return result_exit_code(r);
+}
+
 int dbctl_run(dbctl *d, dbd_request **preq)
 {
     char err[256];
@@ -106,8 +112,7 @@ int dbctl_run(dbctl *d, dbd_request **preq)
         code = DBD_INTERNAL;
         goto out;
     }
-    report_error(d, r);
-    code = result_exit_code(r);
+    code = dbctl_outcome(d, r);
     if (fflush(d->out) != 0 || ferror(d->out)) {
         fprintf(d->err, "dbctl: cannot write the output: %s\n",
                 strerror(errno));

@@ -16,6 +16,7 @@
 #define DBCTL_EXIT_USAGE 64   /* bad command line */
 #define DBCTL_EXIT_DATAERR 65 /* bad batch file content */
 #define DBCTL_EXIT_NOINPUT 66 /* batch file cannot be read */
+#define DBCTL_EXIT_IOERR 74   /* output could not be written */
 
 typedef struct dbctl {
     const char *endpoint;
@@ -35,6 +36,8 @@ int dbctl_usage(dbctl *d, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sends req, prints the result, returns the exit code. Destroys *preq. */
 int dbctl_run(dbctl *d, dbd_request **preq);
+/* The exit code of a result printed already; its error goes to stderr. */
+int dbctl_outcome(dbctl *d, const dbd_result *r);
 
 /* help.c */
 void help_general(FILE *f);
@@ -87,10 +90,16 @@ int format_value(strbuf *b, const dbd_value *v);
  * the operations of a batch. */
 int out_table(FILE *f, const dbd_result *r, const dbd_request *req);
 int out_json(FILE *f, const dbd_result *r);
+/* r's object with one more member, key: extra's object (NULL: none). */
+int out_json_with(FILE *f, const dbd_result *r, const char *key,
+                  const dbd_result *extra);
 
-/* Commands (cmd_admin.c, cmd_data.c, cmd_batch.c). */
+/* Commands (cmd_admin.c, cmd_data.c, cmd_batch.c, cmd_migrate.c). */
 int cmd_ping(dbctl *d, int argc, char **argv);
 int cmd_datasources(dbctl *d, int argc, char **argv);
+int cmd_hosts(dbctl *d, int argc, char **argv);
+int cmd_swap(dbctl *d, int argc, char **argv);
+int cmd_reload(dbctl *d, int argc, char **argv);
 int cmd_stats(dbctl *d, int argc, char **argv);
 int cmd_query(dbctl *d, int argc, char **argv);
 int cmd_insert(dbctl *d, int argc, char **argv);
@@ -99,5 +108,6 @@ int cmd_delete(dbctl *d, int argc, char **argv);
 int cmd_replace(dbctl *d, int argc, char **argv);
 int cmd_raw(dbctl *d, int argc, char **argv);
 int cmd_batch(dbctl *d, int argc, char **argv);
+int cmd_migrate(dbctl *d, int argc, char **argv);
 
 #endif

@@ -19,8 +19,11 @@ static const char general[] =
     "\n"
     "Commands:\n"
     "  ping [DS]          is dbd (and datasource DS) answering?\n"
-    "  datasources        the datasources and their health\n"
+    "  datasources        the datasources and their health, then their hosts\n"
+    "  hosts              every backend host of every datasource\n"
     "  stats              the daemon's counters\n"
+    "  swap DS URL [URL...] [--mode M]   point DS at another backend\n"
+    "  reload             make dbd re-read its configuration file\n"
     "  query DS TABLE [COND...] [--columns C,...] [--order C[:desc],...]\n"
     "        [--limit N] [--offset N]\n"
     "  insert DS TABLE COL=VALUE...\n"
@@ -29,6 +32,8 @@ static const char general[] =
     "  replace DS TABLE --key COL[,COL...] COL=VALUE...\n"
     "  raw DS SQL [PARAM...]\n"
     "  batch DS FILE|- [--no-atomic]\n"
+    "  migrate SRC DST [TABLE...] [--truncate] [--verify-only] [--page N]\n"
+    "        [--float-digits N] [--verbose]\n"
     "\n"
     "Topics: every command, values, conditions, output, exit.\n"
     "  COL=text sets a string, COL:=42 a typed literal (dbctl help values);\n"
@@ -46,7 +51,49 @@ static const struct {
      "must be reachable).  Prints OK; exit 0 when dbd answered OK.\n"},
     {"datasources",
      "usage: dbctl datasources\n"
-     "Lists the configured datasources with their backend and health.\n"},
+     "Lists the configured datasources with their backend(s), mode, health\n"
+     "and capabilities, then the hosts table (see dbctl help hosts).  With\n"
+     "--json: one object, the datasources' result with the hosts' result\n"
+     "under \"hosts\".\n"},
+    {"hosts",
+     "usage: dbctl hosts\n"
+     "One row per backend host of every datasource: datasource, host (its\n"
+     "position in the url list, from 0), url, role (primary, replica,\n"
+     "member), state (up, suspect, down, connecting), open connections,\n"
+     "requests, errors, retried (reads moved to another host), last_error.\n"},
+    {"swap",
+     "usage: dbctl swap DS URL [URL...] [--mode failover|round-robin|primary-replica]\n"
+     "Points datasource DS at new backend URL(s) while it serves traffic.\n"
+     "dbd opens and checks the new backend (connect, ping, a query on each\n"
+     "table DS has served) before it switches; on failure the old backend\n"
+     "stays and the status says why (UNAVAILABLE, NOTFOUND, CONFIG, BAD).\n"
+     "Prints datasource, url and previous_url.  Waits up to 30 s unless\n"
+     "--timeout says otherwise.\n"
+     "  dbctl swap main pgsql://dbd:secret@db1/kamailio pgsql://dbd:secret@db2/kamailio \\\n"
+     "        --mode primary-replica\n"},
+    {"reload",
+     "usage: dbctl reload\n"
+     "Makes dbd re-read its configuration file and apply it (as SIGHUP\n"
+     "does).  Prints each datasource with its action: added, removed,\n"
+     "changed, unchanged.  A file with any error changes nothing: CONFIG\n"
+     "and \"FILE:LINE: ...\".  Waits up to 30 s unless --timeout says otherwise.\n"},
+    {"migrate",
+     "usage: dbctl migrate SRC DST [TABLE...] [--truncate] [--verify-only]\n"
+     "                     [--page N] [--float-digits N] [--verbose]\n"
+     "Copies each TABLE from datasource SRC to DST through dbd, then proves\n"
+     "the copy: rows read, written and found on DST, and a checksum of the\n"
+     "rows of each side.  Without TABLE: version subscriber location\n"
+     "dr_gateways dr_rules, those SRC has.  Nothing is written unless every\n"
+     "table exists on both sides with the same columns and is empty on DST.\n"
+     "  --truncate       delete DST's rows of each table first\n"
+     "  --verify-only    copy nothing, only compare SRC and DST\n"
+     "  --page N         rows per read and per batch (default 1000)\n"
+     "  --float-digits N compare doubles to N significant digits (default\n"
+     "                   17; 7 for a DST that stores 4-byte floats)\n"
+     "  --verbose, -v    progress on standard error\n"
+     "Exit 0 when every table matches; 67 when one differs, 68 when a DST\n"
+     "table has rows; a request's status when it failed (the row named).\n"
+     "  dbctl migrate sq pg subscriber location\n"},
     {"stats",
      "usage: dbctl stats\n"
      "Prints the daemon's counters (requests, errors, queue lengths...).\n"},

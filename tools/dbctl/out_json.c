@@ -136,7 +136,8 @@ static int json_value(FILE *f, const dbd_value *v)
     return rc;
 }
 
-static int json_result(FILE *f, const dbd_result *r)
+static int json_result(FILE *f, const dbd_result *r, const char *key,
+                       const dbd_result *extra)
 {
     dbd_status st = dbd_result_status(r);
     size_t ncols = dbd_result_ncols(r), nrows = dbd_result_nrows(r);
@@ -180,19 +181,32 @@ static int json_result(FILE *f, const dbd_result *r)
         for (size_t i = 0; i < nsubs; i++) {
             if (i > 0)
                 fputc(',', f);
-            if (json_result(f, dbd_result_sub(r, i)) != 0)
+            if (json_result(f, dbd_result_sub(r, i), NULL, NULL) != 0)
                 return -1;
         }
         fputc(']', f);
+    }
+    if (key != NULL && extra != NULL) {
+        fputc(',', f);
+        json_cstring(f, key);
+        fputc(':', f);
+        if (json_result(f, extra, NULL, NULL) != 0)
+            return -1;
     }
     fputc('}', f);
     return 0;
 }
 
-int out_json(FILE *f, const dbd_result *r)
+int out_json_with(FILE *f, const dbd_result *r, const char *key,
+                  const dbd_result *extra)
 {
-    if (json_result(f, r) != 0)
+    if (json_result(f, r, key, extra) != 0)
         return -1;
     fputc('\n', f);
     return 0;
+}
+
+int out_json(FILE *f, const dbd_result *r)
+{
+    return out_json_with(f, r, NULL, NULL);
 }
