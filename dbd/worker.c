@@ -217,7 +217,10 @@ static void connection_broken(worker_state *s, const char *why)
     log_warnx(s->ds->env->log, "%sconnection %u lost: %s (reconnecting)",
               h->host_ctx.prefix, s->w->index, why);
     str_copy(s->logged_error, sizeof s->logged_error, why);
-    schedule_retry(s);
+    /* The first reopen at once: it tells a lost connection (reopened)
+     * from a lost server (refused: the host is down now, and requests
+     * fail fast instead of waiting for a backoff). */
+    s->next_try_mono_us = now_mono_us();
     host_failed(s, why, false);
 }
 
