@@ -17,6 +17,7 @@ tools_dbbench_dbbench_SOURCES = tools/dbbench/dbbench.c \
 	tools/dbbench/prefill.c tools/dbbench/prefill.h \
 	tools/dbbench/inflight.c tools/dbbench/inflight.h \
 	tools/dbbench/worker.c tools/dbbench/worker.h \
+	tools/dbbench/timeline.c tools/dbbench/timeline.h \
 	tools/bench/histogram.c tools/bench/histogram.h \
 	tools/bench/report.c tools/bench/report.h \
 	tools/bench/args.c tools/bench/args.h tools/bench/clock.h

@@ -27,6 +27,28 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
+static void json_counts(FILE *out, const bench_error_count *c, size_t n)
+{
+    fputc('{', out);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            fputc(',', out);
+        json_string(out, c[i].name);
+        fprintf(out, ":%llu", (unsigned long long)c[i].count);
+    }
+    fputc('}', out);
+}
+
+static void text_counts(FILE *out, const char *label, uint64_t total,
+                        const bench_error_count *c, size_t n)
+{
+    fprintf(out, "%-11s %llu", label, (unsigned long long)total);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%s %llu", i == 0 ? " (" : ", ", c[i].name,
+                (unsigned long long)c[i].count);
+    fputs(n > 0 ? ")\n" : "\n", out);
+}
+
 static double throughput(const bench_report *r)
 {
     return r->duration_s > 0 ? (double)r->requests / r->duration_s : 0.0;
@@ -49,15 +71,10 @@ static void print_json(FILE *out, const bench_report *r)
             usec(bench_hist_percentile(h, 99.0)),
             usec(bench_hist_percentile(h, 99.9)), usec(bench_hist_max(h)),
             bench_hist_mean(h) / 1000.0);
-    fprintf(out, ",\"errors\":%llu,\"errors_by_status\":{",
+    fprintf(out, ",\"errors\":%llu,\"errors_by_status\":",
             (unsigned long long)r->errors);
-    for (size_t i = 0; i < r->nerror_counts; i++) {
-        if (i > 0)
-            fputc(',', out);
-        json_string(out, r->error_counts[i].name);
-        fprintf(out, ":%llu", (unsigned long long)r->error_counts[i].count);
-    }
-    fputs("},\"sizes\":{", out);
+    json_counts(out, r->error_counts, r->nerror_counts);
+    fputs(",\"sizes\":{", out);
     for (size_t i = 0; i < r->nsizes; i++) {
         if (i > 0)
             fputc(',', out);
@@ -65,7 +82,17 @@ static void print_json(FILE *out, const bench_report *r)
         fprintf(out, ":{\"request\":%zu,\"reply\":%zu}", r->sizes[i].request,
                 r->sizes[i].reply);
     }
-    fprintf(out, "},\"interrupted\":%s}\n", r->interrupted ? "true" : "false");
+    fprintf(out, "},\"interrupted\":%s", r->interrupted ? "true" : "false");
+    if (r->has_faults) {
+        fprintf(out, ",\"failed\":%llu,\"failed_by_status\":",
+                (unsigned long long)r->failed);
+        json_counts(out, r->failed_counts, r->nfailed_counts);
+        fprintf(out, ",\"lost\":%llu,\"longest_gap_ms\":%.1f"
+                ",\"start_unix_ms\":%llu",
+                (unsigned long long)r->lost, r->longest_gap_ms,
+                (unsigned long long)r->start_unix_ms);
+    }
+    fputs("}\n", out);
 }
 
 static void print_text(FILE *out, const bench_report *r)
@@ -82,12 +109,13 @@ static void print_text(FILE *out, const bench_report *r)
             usec(bench_hist_percentile(h, 50.0)),
             usec(bench_hist_percentile(h, 99.0)),
             usec(bench_hist_percentile(h, 99.9)), usec(bench_hist_max(h)));
-    fprintf(out, "errors      %llu", (unsigned long long)r->errors);
-    for (size_t i = 0; i < r->nerror_counts; i++)
-        fprintf(out, "%s%s %llu", i == 0 ? " (" : ", ",
-                r->error_counts[i].name,
-                (unsigned long long)r->error_counts[i].count);
-    fputs(r->nerror_counts > 0 ? ")\n" : "\n", out);
+    text_counts(out, "errors", r->errors, r->error_counts, r->nerror_counts);
+    if (r->has_faults) {
+        text_counts(out, "failed", r->failed, r->failed_counts,
+                    r->nfailed_counts);
+        fprintf(out, "lost        %llu\n", (unsigned long long)r->lost);
+        fprintf(out, "longest gap %.1f ms\n", r->longest_gap_ms);
+    }
     for (size_t i = 0; i < r->nsizes; i++)
         fprintf(out, "%-11s %s: request %zu B, reply %zu B\n",
                 i == 0 ? "sizes" : "", r->sizes[i].op, r->sizes[i].request,

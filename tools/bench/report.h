@@ -40,6 +40,14 @@ typedef struct bench_report {
     const bench_sizes *sizes;
     size_t nsizes;
     bool interrupted;           /* stopped early by a signal */
+    /* How a run went through faults (dbbench); printed with has_faults. */
+    bool has_faults;
+    uint64_t failed;            /* answers with a status other than OK */
+    const bench_error_count *failed_counts; /* by status, non-zero only */
+    size_t nfailed_counts;
+    uint64_t lost;              /* requests that never got an answer */
+    double longest_gap_ms;      /* between two consecutive answers */
+    uint64_t start_unix_ms;     /* when the measured run started */
 } bench_report;
 
 /* Writes the summary; returns 0, or -1 when the stream failed. */

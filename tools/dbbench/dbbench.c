@@ -5,10 +5,11 @@
  * ping, optionally writes the bench subscribers, sends one request of each
  * operation in the mix (to check the datasource and tables, and to measure
  * the encoded message sizes), then runs the worker threads while printing
- * a progress line a second, and finally merges their histograms and
- * counters into the summary.  SIGINT/SIGTERM stop the run early; the
- * summary is still printed.
+ * a progress line a second, and finally merges their histograms, counters
+ * and timelines into the summary (and the --timeline file).  SIGINT and
+ * SIGTERM stop the run early; the summary is still printed.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 #include "options.h"
 #include "prefill.h"
 #include "report.h"
+#include "timeline.h"
 #include "worker.h"
 #include "workload.h"
 
@@ -143,17 +145,57 @@ static bool watch(bench_worker *w, unsigned n, bench_plan *plan,
     return interrupted;
 }
 
+/* The merged timeline written to o->timeline; 0 or -1 (said why). */
+static int write_timeline(const dbbench_opts *o, FILE *out,
+                          const bench_worker *w, uint64_t span_ns)
+{
+    int rc = -1;
+    bench_timeline *all = bench_timeline_new();
+    if (all == NULL)
+        goto oom;
+    for (unsigned i = 0; i < o->clients; i++)
+        if (bench_timeline_merge(all, w[i].timeline) < 0)
+            goto oom;
+    if (bench_timeline_write(all, out, span_ns) < 0) {
+        fprintf(stderr, "dbbench: cannot write %s\n", o->timeline);
+        goto out;
+    }
+    rc = 0;
+    goto out;
+oom:
+    fprintf(stderr, "dbbench: out of memory\n");
+out:
+    bench_timeline_destroy(&all);
+    return rc;
+}
+
+/* The non-zero counts of by_status other than OK, named; returns how many
+ * and adds them to *total. */
+static size_t name_counts(const uint64_t *by_status, bench_error_count *out,
+                          uint64_t *total)
+{
+    size_t n = 0;
+    for (int st = 0; st < DBD_STATUS_COUNT; st++) {
+        if (st == DBD_OK || by_status[st] == 0)
+            continue;
+        out[n++] = (bench_error_count){dbd_status_name((dbd_status)st),
+                                       by_status[st]};
+        *total += by_status[st];
+    }
+    return n;
+}
+
 static int report(const dbbench_opts *o, const bench_worker *w,
                   const bench_plan *plan, const bench_sizes *sizes,
-                  size_t nsizes, bool interrupted)
+                  size_t nsizes, bool interrupted, FILE *timeline)
 {
     int rc = -1;
     bench_hist *all = bench_hist_new();
     uint64_t by_status[DBD_STATUS_COUNT] = {0};
-    uint64_t completed = 0, send_failed = 0, finish = plan->measure_ns;
-    bench_error_count errs[DBD_STATUS_COUNT + 1];
-    size_t nerrs = 0;
-    uint64_t errors = 0;
+    uint64_t answered[DBD_STATUS_COUNT] = {0};
+    uint64_t completed = 0, send_failed = 0, lost = 0, finish = plan->measure_ns;
+    bench_error_count errs[DBD_STATUS_COUNT + 1], fails[DBD_STATUS_COUNT];
+    uint64_t errors = 0, failed = 0;
     if (all == NULL) {
         fprintf(stderr, "dbbench: out of memory\n");
         goto out;
@@ -162,21 +204,30 @@ static int report(const dbbench_opts *o, const bench_worker *w,
         bench_hist_merge(all, w[i].hist);
         completed += w[i].completed;
         send_failed += w[i].send_failed;
-        for (int st = 0; st < DBD_STATUS_COUNT; st++)
+        lost += w[i].abandoned;
+        for (int st = 0; st < DBD_STATUS_COUNT; st++) {
             by_status[st] += w[i].by_status[st];
+            answered[st] += w[i].by_status[st] - w[i].local_by_status[st];
+            lost += w[i].local_by_status[st];
+        }
         if (w[i].finish_ns > finish)
             finish = w[i].finish_ns;
     }
-    for (int st = 0; st < DBD_STATUS_COUNT; st++) {
-        if (st == DBD_OK || by_status[st] == 0)
-            continue;
-        errs[nerrs++] = (bench_error_count){dbd_status_name((dbd_status)st),
-                                            by_status[st]};
-        errors += by_status[st];
-    }
+    size_t nerrs = name_counts(by_status, errs, &errors);
     if (send_failed > 0)
         errs[nerrs++] = (bench_error_count){"SEND", send_failed};
     errors += send_failed;
+    size_t nfails = name_counts(answered, fails, &failed);
+    if (timeline != NULL) {
+        /* A timed run is drawn over its duration (up to a stop) even
+         * when the answers stop early; any run up to its last answer. */
+        uint64_t span = 0;
+        if (o->count == 0)
+            span = (finish < plan->end_ns ? finish : plan->end_ns) -
+                   plan->measure_ns;
+        if (write_timeline(o, timeline, w, span) < 0)
+            goto out;
+    }
     bench_report r = {
         .tool = "dbbench",
         .workload = o->mix,
@@ -191,6 +242,13 @@ static int report(const dbbench_opts *o, const bench_worker *w,
         .sizes = sizes,
         .nsizes = nsizes,
         .interrupted = interrupted,
+        .has_faults = true,
+        .failed = failed,
+        .failed_counts = fails,
+        .nfailed_counts = nfails,
+        .lost = lost,
+        .longest_gap_ms = (double)atomic_load(&plan->longest_gap_ns) / 1e6,
+        .start_unix_ms = plan->start_unix_ms,
     };
     rc = bench_report_print(stdout, &r, o->json);
     if (rc < 0)
@@ -208,9 +266,13 @@ static int setup_workers(bench_worker *w, const dbbench_opts *o,
     for (unsigned i = 0; i < o->clients; i++) {
         w[i].opts = o;
         w[i].plan = plan;
+        w[i].index = i;
         w[i].rng = UINT64_C(0x5eed) * (i + 1); /* reproducible user choice */
         w[i].hist = bench_hist_new();
-        if (w[i].hist == NULL) {
+        if (o->timeline != NULL)
+            w[i].timeline = bench_timeline_new();
+        if (w[i].hist == NULL ||
+            (o->timeline != NULL && w[i].timeline == NULL)) {
             fprintf(stderr, "dbbench: out of memory\n");
             return -1;
         }
@@ -245,8 +307,15 @@ int main(int argc, char **argv)
     bench_worker *w = calloc(o.clients, sizeof *w);
     char err[256];
     sigset_t sigs;
+    FILE *timeline = NULL;
     if (threads == NULL || w == NULL) {
         fprintf(stderr, "dbbench: out of memory\n");
+        goto out;
+    }
+    /* Opened first, so that a bad path stops dbbench before any load. */
+    if (o.timeline != NULL && (timeline = fopen(o.timeline, "w")) == NULL) {
+        fprintf(stderr, "dbbench: cannot open %s: %s\n", o.timeline,
+                strerror(errno));
         goto out;
     }
     if (setup_workers(w, &o, &plan) < 0 || ping_all(w, o.clients, &o) < 0)
@@ -278,10 +347,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "%" PRIu64 " requests", o.count);
     else
         fprintf(stderr, "%.1f s", o.duration_s);
+    if (o.rate > 0)
+        fprintf(stderr, " at %" PRIu64 " req/s", o.rate);
     fprintf(stderr, ", %" PRIu64 " users\n", o.users);
 
     uint64_t start_ns = bench_now_ns();
+    plan.start_ns = start_ns;
+    plan.request_ns = o.rate > 0 ? 1e9 / (double)o.rate : 0.0;
     plan.measure_ns = start_ns + (uint64_t)(o.warmup_s * 1e9);
+    /* The wall clock of the timeline's 0, for placing outside events. */
+    plan.start_unix_ms = (uint64_t)(dbd_now_usec() / 1000) +
+                         (plan.measure_ns - start_ns) / 1000000;
+    fprintf(stderr, "dbbench: measured run starts at %" PRIu64
+            " ms Unix time\n", plan.start_unix_ms);
     plan.end_ns = o.count > 0 ? UINT64_MAX
                               : plan.measure_ns + (uint64_t)(o.duration_s * 1e9);
     for (; started < o.clients; started++) {
@@ -307,7 +385,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "dbbench: client %u: a send failed: %s\n", i,
                     w[i].send_error);
     }
-    if (report(&o, w, &plan, sizes, nsizes, interrupted) < 0)
+    if (report(&o, w, &plan, sizes, nsizes, interrupted, timeline) < 0)
         status = 1;
 out:
     for (unsigned i = 0; i < started; i++)
@@ -315,6 +393,12 @@ out:
     for (unsigned i = 0; w != NULL && i < o.clients; i++) {
         dbd_client_destroy(&w[i].client);
         bench_hist_destroy(&w[i].hist);
+        bench_timeline_destroy(&w[i].timeline);
+    }
+    if (timeline != NULL && fclose(timeline) != 0) {
+        fprintf(stderr, "dbbench: cannot write %s: %s\n", o.timeline,
+                strerror(errno));
+        status = 1;
     }
     free(w);
     free(threads);

@@ -13,6 +13,7 @@
 #define MAX_THREADS 4096
 #define MAX_INFLIGHT 100000
 #define MAX_WEIGHT 1000000
+#define MAX_RATE 100000000
 
 static void usage(FILE *out)
 {
@@ -20,7 +21,8 @@ static void usage(FILE *out)
         "usage: dbbench --datasource DS [--endpoint E] [--clients N]\n"
         "               [--inflight N] [--duration SEC | --count N]\n"
         "               [--mix read=80,upsert=20] [--users N] [--prefill]\n"
-        "               [--warmup SEC] [--timeout MS] [--json]\n"
+        "               [--warmup SEC] [--timeout MS] [--rate N]\n"
+        "               [--timeline FILE] [--json]\n"
         "Load generator for dbd: N client threads, each with its own\n"
         "connection, keep `inflight` requests outstanding for SEC seconds\n"
         "(or until N requests in all) and report throughput and latency.\n"
@@ -38,7 +40,18 @@ static void usage(FILE *out)
         "  --prefill       write the bench subscribers first\n"
         "  --warmup SEC    unmeasured load before the run (default 0)\n"
         "  --timeout MS    per-request timeout (default 5000)\n"
+        "  --rate N        send N requests a second over all clients,\n"
+        "                  evenly spaced (the in-flight limit still\n"
+        "                  applies; a client that falls behind catches up)\n"
+        "  --timeline FILE write answers per 100 ms of the measured run as\n"
+        "                  TSV: t_ms ok failed latency_max_us\n"
         "  --json          print the summary as one JSON object\n"
+        "The summary counts `failed` answers (status other than OK, by\n"
+        "status), `lost` requests (no answer from dbd by their deadline, or\n"
+        "never sent out by the client library) and the longest gap between\n"
+        "two answers.  dbbench waits for every request until its deadline.\n"
+        "The wall clock time of the measured start (the timeline's 0) is\n"
+        "printed on stderr and in the JSON summary as start_unix_ms.\n"
         "Exit status: 0 run completed (errors are reported), 1 could not\n"
         "start, 64 bad command line.\n",
         out);
@@ -132,7 +145,8 @@ static bool parse_secs(const char *name, const char *text, double *out)
 int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
 {
     enum { O_ENDPOINT = 256, O_DS, O_CLIENTS, O_INFLIGHT, O_DURATION, O_COUNT,
-           O_MIX, O_USERS, O_PREFILL, O_WARMUP, O_TIMEOUT, O_JSON, O_HELP };
+           O_MIX, O_USERS, O_PREFILL, O_WARMUP, O_TIMEOUT, O_JSON, O_RATE, O_TIMELINE,
+           O_HELP };
     static const struct option longopts[] = {
         {"endpoint", required_argument, NULL, O_ENDPOINT},
         {"datasource", required_argument, NULL, O_DS},
@@ -146,6 +160,8 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
         {"warmup", required_argument, NULL, O_WARMUP},
         {"timeout", required_argument, NULL, O_TIMEOUT},
         {"json", no_argument, NULL, O_JSON},
+        {"rate", required_argument, NULL, O_RATE},
+        {"timeline", required_argument, NULL, O_TIMELINE},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -210,6 +226,16 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
             break;
         case O_JSON:
             o->json = true;
+            break;
+        case O_RATE:
+            ok = parse_count("rate", optarg, 1, MAX_RATE, &o->rate);
+            break;
+        case O_TIMELINE:
+            o->timeline = optarg;
+            if (*optarg == '\0') {
+                fprintf(stderr, "dbbench: --timeline wants a file name\n");
+                ok = 0;
+            }
             break;
         case O_HELP:
             usage(stdout);

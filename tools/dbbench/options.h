@@ -23,6 +23,8 @@ typedef struct dbbench_opts {
     double warmup_s;
     int timeout_ms;
     bool json;
+    uint64_t rate;            /* requests/s over all clients; 0: unpaced */
+    const char *timeline;     /* TSV file to write, or NULL */
 } dbbench_opts;
 
 /*
