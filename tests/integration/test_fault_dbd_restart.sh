@@ -29,6 +29,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 SIP_DOMAIN=bench.example   # dbbench's subscribers live in this domain
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$here/../lib/daemon.sh"
 # free_port
 # shellcheck source=tests/lib/servers.sh
 . "$here/../lib/servers.sh"
@@ -120,13 +122,6 @@ dbd_gone() {
     DBD_PID=
 } 2> /dev/null
 
-no_sanitizer_report() {
-    if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1"; then
-        not_ok "$2" "$(grep -E -A10 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1" | head -30)"
-    else
-        ok "$2"
-    fi
-}
 
 # outcomes: the registrations SIPp logged so far, one line each:
 # "CODE USER PORT MS RETRY_AFTER" (MS: epoch milliseconds of the answer).
@@ -380,7 +375,7 @@ check "sipproxy stops cleanly (no sanitizer report, no restarted worker)" "$?" 0
 kill -TERM "$DBD_PID"
 dbd_gone
 check "dbd exits 0 on SIGTERM at the end" "$dbd_rc" 0
-no_sanitizer_report "$work/dbd.log" "no sanitizer report from dbd"
+check_no_sanitizer_report "$work/dbd.log" "no sanitizer report from dbd"
 awk '$1 == 200 { printf "sip:%s@127.0.0.1:%s\n", $2, $3 }' "$work/outcomes" |
     sort -u > "$work/acked"
 sqlite3 -cmd '.timeout 5000' "$work/db.sqlite" \

@@ -35,6 +35,8 @@ NO_HANG=10         # s: generous bound on every wait for a state change
 
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$(dirname "$0")/../lib/daemon.sh"
 # shellcheck source=tests/lib/pgrepl.sh
 . "$(dirname "$0")/../lib/pgrepl.sh"
 
@@ -375,22 +377,7 @@ sed 's/^/fo-/' "$DIR/sent" | sort > "$DIR/sentkeys"
 check "fo: every row present was sent" "$(comm -13 "$DIR/sentkeys" "$DIR/rows" | head -5 | tr '\n' ' ')" ""
 
 # --- dbd stops cleanly -------------------------------------------------------------------
-kill -TERM "$DBD_PID"
-for _ in $(seq 1 $((NO_HANG * 10))); do
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$DBD_PID" 2>/dev/null; then
-    not_ok "dbd exits after SIGTERM" "still running after $NO_HANG s"
-else
-    wait "$DBD_PID"
-    check "dbd exits 0 after SIGTERM" "$?" 0
-fi
-DBD_PID=
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$DIR/dbd.log"; then
-    not_ok "no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$DIR/dbd.log" | head -20)"
-else
-    ok "no sanitizer report"
-fi
+check_stops "dbd exits 0 after SIGTERM" "$DBD_PID" "$NO_HANG" && DBD_PID=
+check_no_sanitizer_report "$DIR/dbd.log"
 
 tap_end

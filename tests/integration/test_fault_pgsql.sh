@@ -23,6 +23,8 @@ RECOVERY_MAX=15000  # ms after the restart by which an insert must succeed
 
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$(dirname "$0")/../lib/daemon.sh"
 # free_port, wait_for and as_user.
 # shellcheck source=tests/lib/servers.sh
 . "$(dirname "$0")/../lib/servers.sh"
@@ -257,22 +259,7 @@ sort "$DIR/sent" | sed 's/^/k/' | sort > "$DIR/sentkeys"
 check "every row present was sent" "$(comm -13 "$DIR/sentkeys" "$DIR/present" | head -5 | tr '\n' ' ')" ""
 
 # --- dbd stops cleanly ------------------------------------------------------------
-kill -TERM "$DBD_PID"
-for _ in $(seq 1 100); do
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$DBD_PID" 2>/dev/null; then
-    not_ok "dbd exits after SIGTERM" "still running after 10 s"
-else
-    wait "$DBD_PID"
-    check "dbd exits 0 after SIGTERM" "$?" 0
-fi
-DBD_PID=
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$DIR/dbd.log"; then
-    not_ok "no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$DIR/dbd.log" | head -20)"
-else
-    ok "no sanitizer report"
-fi
+check_stops "dbd exits 0 after SIGTERM" "$DBD_PID" 10 && DBD_PID=
+check_no_sanitizer_report "$DIR/dbd.log"
 
 tap_end

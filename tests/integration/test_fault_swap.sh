@@ -28,6 +28,8 @@ PHASE=1.5           # s of load on each backend
 
 # shellcheck source=tests/lib/tap.sh
 . "$SRC/tests/lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$SRC/tests/lib/daemon.sh"
 # free_port, wait_for.
 # shellcheck source=tests/lib/servers.sh
 . "$SRC/tests/lib/servers.sh"
@@ -268,22 +270,7 @@ if [ -n "$PG_URL$MY_URL" ]; then
 fi
 
 # --- dbd stops cleanly --------------------------------------------------------------------
-kill -TERM "$DBD_PID"
-for _ in $(seq 1 150); do
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$DBD_PID" 2>/dev/null; then
-    not_ok "dbd exits after SIGTERM" "still running after 15 s"
-else
-    wait "$DBD_PID"
-    check "dbd exits 0 after SIGTERM" "$?" 0
-fi
-DBD_PID=
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$DIR/dbd.log"; then
-    not_ok "no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$DIR/dbd.log" | head -20)"
-else
-    ok "no sanitizer report"
-fi
+check_stops "dbd exits 0 after SIGTERM" "$DBD_PID" 15 && DBD_PID=
+check_no_sanitizer_report "$DIR/dbd.log"
 
 tap_end

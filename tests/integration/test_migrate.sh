@@ -22,6 +22,8 @@ DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$here/../lib/daemon.sh"
 
 if ! command -v sqlite3 > /dev/null; then
     echo "1..0 # SKIP sqlite3 is not installed"
@@ -320,22 +322,7 @@ if [[ " $DSTS " == *" pg "* ]]; then
 fi
 
 # --- dbd stops cleanly ----------------------------------------------------------
-kill -TERM "$DBD_PID"
-for _ in $(seq 1 100); do
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$DBD_PID" 2>/dev/null; then
-    not_ok "dbd exits after SIGTERM" "still running after 10 s"
-else
-    wait "$DBD_PID"
-    check "dbd exits 0 after SIGTERM" "$?" 0
-fi
-DBD_PID=
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$DIR/dbd.log"; then
-    not_ok "no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$DIR/dbd.log" | head -20)"
-else
-    ok "no sanitizer report"
-fi
+check_stops "dbd exits 0 after SIGTERM" "$DBD_PID" 10 && DBD_PID=
+check_no_sanitizer_report "$DIR/dbd.log"
 
 tap_end

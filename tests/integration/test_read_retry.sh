@@ -17,6 +17,8 @@ PARALLEL=20
 
 # shellcheck source=tests/lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$(dirname "$0")/../lib/daemon.sh"
 # shellcheck source=tests/lib/servers.sh
 . "$(dirname "$0")/../lib/servers.sh"
 
@@ -166,10 +168,7 @@ wait "$LOCK_PID"
 check "the insert was not run again (host retried unchanged)" "$(host_field 9)" 1
 check "... and is not in the table" \
     "$(psql_dbd -c "SELECT count(*) FROM $TABLE WHERE k = 2")" 0
-kill -TERM "$DBD_PID"
-wait "$DBD_PID"
-check "that dbd stopped cleanly" "$?" 0
-DBD_PID=
+check_stops "that dbd stopped cleanly" "$DBD_PID" 15 && DBD_PID=
 
 # --- idle pings find a closed connection before a request does ------------
 start_dbd 200
@@ -188,13 +187,6 @@ for i in $(seq 1 "$PARALLEL"); do
 done
 check "queries after that all succeed, with no error or retry" \
     "$failures/$(host_field 8)/$(host_field 9)" "0/0/0"
-kill -TERM "$DBD_PID"
-wait "$DBD_PID"
-check "that dbd stopped cleanly" "$?" 0
-DBD_PID=
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$DIR/dbd.log"; then
-    not_ok "no sanitizer report" "$(head -40 "$DIR/dbd.log")"
-else
-    ok "no sanitizer report"
-fi
+check_stops "that dbd stopped cleanly" "$DBD_PID" 15 && DBD_PID=
+check_no_sanitizer_report "$DIR/dbd.log"
 tap_end

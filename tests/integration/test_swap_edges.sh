@@ -31,6 +31,8 @@ SLEEP_S=3          # the straggler's statement runs this long
 
 # shellcheck source=tests/lib/tap.sh
 . "$SRC/tests/lib/tap.sh"
+# shellcheck source=tests/lib/daemon.sh
+. "$SRC/tests/lib/daemon.sh"
 # free_port.
 # shellcheck source=tests/lib/servers.sh
 . "$SRC/tests/lib/servers.sh"
@@ -385,22 +387,7 @@ leaks=$(grep -F "${pats[@]}" "$LOG")
 check "dbd logs no password of a URL" "$leaks" ""
 
 # --- dbd stops cleanly --------------------------------------------------------------
-kill -TERM "$DBD_PID"
-for _ in $(seq 1 100); do
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$DBD_PID" 2>/dev/null; then
-    not_ok "dbd exits after SIGTERM" "still running after 10 s"
-else
-    wait "$DBD_PID"
-    check "dbd exits 0 after SIGTERM" "$?" 0
-fi
-DBD_PID=
-if grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$LOG"; then
-    not_ok "no sanitizer report" "$(grep -E -A5 'Sanitizer|runtime error' "$LOG" | head -20)"
-else
-    ok "no sanitizer report"
-fi
+check_stops "dbd exits 0 after SIGTERM" "$DBD_PID" 10 && DBD_PID=
+check_no_sanitizer_report "$LOG"
 
 tap_end
