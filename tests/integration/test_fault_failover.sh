@@ -24,7 +24,6 @@
 set -u
 
 : "${DBD_BUILD:?DBD_BUILD is not set}"
-DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 DBBENCH=$DBD_BUILD/tools/dbbench/dbbench
 USERS=200          # bench subscribers on every server
@@ -39,6 +38,13 @@ NO_HANG=10         # s: generous bound on every wait for a state change
 . "$(dirname "$0")/../lib/daemon.sh"
 # shellcheck source=tests/lib/pgrepl.sh
 . "$(dirname "$0")/../lib/pgrepl.sh"
+# owndbd_start, owndbd_kill, owndbd_writer(_stop), fixture_connectors,
+# fixture_dbd_section.
+# shellcheck source=tests/lib/owndbd.sh
+. "$(dirname "$0")/../lib/owndbd.sh"
+# bench_load_stop, bench_json_num, BENCH_PID (the read load).
+# shellcheck source=tests/lib/bench_load.sh
+. "$(dirname "$0")/../lib/bench_load.sh"
 
 if ! pgrepl_find_bin; then
     echo "1..0 # SKIP PostgreSQL (with pg_basebackup) is not installed"
@@ -48,22 +54,14 @@ fi
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/dbd-failover.XXXXXX") || exit 1
 chmod 755 "$DIR"   # the postgres user must reach its data directories
 DBD_PID=
-LOAD_PID=
 WRITER_PID=
 
 now_ms() { date +%s%3N; }
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
-    [ -n "$WRITER_PID" ] && touch "$DIR/stop" && wait "$WRITER_PID" 2>/dev/null
-    if [ -n "$LOAD_PID" ]; then
-        kill -KILL "$LOAD_PID" 2>/dev/null
-        wait "$LOAD_PID" 2>/dev/null
-    fi
-    if [ -n "$DBD_PID" ] && kill -0 "$DBD_PID" 2>/dev/null; then
-        kill -KILL "$DBD_PID" 2>/dev/null
-        wait "$DBD_PID" 2>/dev/null
-    fi
+    owndbd_writer_stop "$DIR"
+    owndbd_kill "$BENCH_PID" "$DBD_PID"
     pgrepl_stop_all
     rm -rf "$DIR"
 }
@@ -93,6 +91,12 @@ wait_state() {
     done
     return 1
 }
+# check_state NAME DS N STATE: one result, NAME: host N of DS gets to STATE
+# (wait_state).
+check_state() {
+    wait_state "$2" "$3" "$4"
+    check "$1" "$(host "$2" "$3" state)" "$4"
+}
 
 # requests DS: "R0 R1", the requests counters of the datasource's two hosts.
 requests() { hosts && echo "$(host "$1" 0 requests) $(host "$1" 1 requests)"; }
@@ -103,39 +107,32 @@ delta() {
     read -r b0 b1 <<< "$2"
     echo "$((b0 - a0)) $((b1 - a1))"
 }
-
-# json_num KEY FILE: a number of a dbbench JSON summary.
-json_num() { grep -o "\"$1\":[0-9.]*" "$2" | head -1 | cut -d: -f2; }
+# traffic DS: "D0 D1", the requests each of the two hosts of DS ran in 1 s.
+traffic() {
+    local a
+    a=$(requests "$1")
+    sleep 1
+    delta "$a" "$(requests "$1")"
+}
 
 # read_load DS NAME: dbbench reads at RATE per second in the background
-# until stop_load; summary in $DIR/NAME.json, timeline in $DIR/NAME.tsv.
+# until bench_load_stop; summary in $DIR/NAME.json, timeline in
+# $DIR/NAME.tsv.
 read_load() {
     "$DBBENCH" --endpoint "ipc://$DIR/dbd.sock" --datasource "$1" --users "$USERS" \
         --rate "$RATE" --duration 60 --timeout "$REQ_TIMEOUT" --timeline "$DIR/$2.tsv" \
         --json > "$DIR/$2.json" 2> "$DIR/$2.err" &
-    LOAD_PID=$!
-}
-
-# stop_load: SIGINT, dbbench waits for the requests in flight and reports.
-stop_load() {
-    kill -INT "$LOAD_PID" 2>/dev/null
-    for _ in $(seq 1 $((NO_HANG * 10))); do
-        kill -0 "$LOAD_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$LOAD_PID" 2>/dev/null
-    wait "$LOAD_PID" 2>/dev/null
-    LOAD_PID=
+    BENCH_PID=$!
 }
 
 # check_load NAME: every read answered OK, none lost.
 check_load() {
     local requests failed lost
-    requests=$(json_num requests "$DIR/$1.json")
-    failed=$(json_num failed "$DIR/$1.json")
-    lost=$(json_num lost "$DIR/$1.json")
+    requests=$(bench_json_num requests "$DIR/$1.json")
+    failed=$(bench_json_num failed "$DIR/$1.json")
+    lost=$(bench_json_num lost "$DIR/$1.json")
     diag "$1: ${requests:-?} reads, failed ${failed:-?}, lost ${lost:-?}, longest gap $(
-        json_num longest_gap_ms "$DIR/$1.json") ms"
+        bench_json_num longest_gap_ms "$DIR/$1.json") ms"
     check "$1: the read load ran (some reads answered)" \
         "$([ "${requests:-0}" -gt 0 ] && echo yes)" yes
     check "$1: no read failed" "$failed" 0
@@ -157,15 +154,10 @@ check "the replica has the subscribers" "$(pgrepl_psql replica -c 'SELECT count(
     "$USERS"
 
 REFUSED_PORT=$(free_port) || exit 1
-mkdir -p "$DIR/connectors"
-chmod 755 "$DIR/connectors"
-install -m 644 "$DBD_BUILD/connectors/pgsql/.libs/pgsql.so" "$DIR/connectors/"
-cat > "$DIR/dbd.conf" <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
-drain_timeout = 5000
+fixture_connectors "$DIR/connectors" pgsql
+{
+    fixture_dbd_section "$DIR" 5000
+    cat <<CONF
 
 [datasource rf]
 url = pgsql://dbd:dbdpass@127.0.0.1:$REFUSED_PORT/$PGREPL_DB?connect_timeout=30 $(pgrepl_url second)
@@ -188,17 +180,9 @@ timeout = $REQ_TIMEOUT
 reconnect_min = 100
 reconnect_max = 500
 CONF
+} > "$DIR/dbd.conf"
 T_DBD=$(now_ms)
-"$DBD" -c "$DIR/dbd.conf" > "$DIR/dbd.log" 2>&1 &
-DBD_PID=$!
-up=no
-for _ in $(seq 1 $((NO_HANG * 10))); do
-    if dbctl --timeout 500 ping > /dev/null 2>&1; then up=yes; break; fi
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-check "dbd starts" "$up" yes
-[ "$up" = yes ] || { diag "$(tail -20 "$DIR/dbd.log")"; tap_end; exit 1; }
+owndbd_start "$DIR" "dbd starts"
 
 # --- a host on a refused port ---------------------------------------------------------
 # Its first state after "connecting" must be down: a refused connection is
@@ -254,11 +238,8 @@ check "pr: the written row becomes visible through reads" "$seen" yes
 read_load pr pr
 sleep 1.5
 pgrepl_node_stop replica kill
-wait_state pr 1 down
-check "pr: the killed replica is shown down" "$(host pr 1 state)" down
-a=$(requests pr)
-sleep 1
-d=$(delta "$a" "$(requests pr)")
+check_state "pr: the killed replica is shown down" pr 1 down
+d=$(traffic pr)
 diag "pr: with the replica down, 1 s of reads: primary +${d% *}, replica +${d#* }"
 check "pr: ... the reads are served by the primary" \
     "$([ "${d% *}" -gt 0 ] && [ "${d#* }" -eq 0 ] && echo yes)" yes
@@ -267,15 +248,12 @@ if pgrepl_node_start replica 2> "$DIR/restart.err" && pgrepl_wait_streaming "$NO
 else
     not_ok "pr: the replica starts again and streams" "$(cat "$DIR/restart.err")"
 fi
-wait_state pr 1 up
-check "pr: the replica rejoins (up)" "$(host pr 1 state)" up
-a=$(requests pr)
-sleep 1
-d=$(delta "$a" "$(requests pr)")
+check_state "pr: the replica rejoins (up)" pr 1 up
+d=$(traffic pr)
 diag "pr: with the replica back, 1 s of reads: primary +${d% *}, replica +${d#* }"
 check "pr: ... the reads move back to the replica" \
     "$([ "${d% *}" -eq 0 ] && [ "${d#* }" -gt 0 ] && echo yes)" yes
-stop_load
+bench_load_stop "$NO_HANG"
 check_load pr
 hosts
 diag "pr: reads moved from the killed replica to the primary (retried): $(host pr 1 retried)"
@@ -286,34 +264,19 @@ dbctl query fo subscriber username=user3 domain=bench.example --columns username
 check "fo: a read is answered OK" "$?" 0
 check "fo: ... by the first host" "$(delta "$before" "$(requests fo)")" "1 0"
 
-# One insert at a time, key fo-<i>; "i start end exit-status" per answer.
-writer() {
-    local i=0 t0 rc
-    while [ ! -e "$DIR/stop" ] && [ "$i" -lt 2000 ]; do
-        i=$((i + 1))
-        echo "$i" >> "$DIR/sent"
-        t0=$(now_ms)
-        timeout 10 "$DBCTL" --endpoint "ipc://$DIR/dbd.sock" --timeout "$REQ_TIMEOUT" \
-            insert fo location "ruid=fo-$i" "username=fo-$i" "contact=sip:fo-$i@127.0.0.1" \
-            > "$DIR/wout.$i" 2>&1
-        rc=$?
-        echo "$i $t0 $(now_ms) $rc" >> "$DIR/answered"
-    done
-}
+# One insert at a time, key fo-<i> (owndbd_writer: "sent" and "answered").
 : > "$DIR/sent"
 : > "$DIR/answered"
 read_load fo fo
-writer &
+owndbd_writer "$DIR" 2000 "$REQ_TIMEOUT" "wout.{}" \
+    insert fo location "ruid=fo-{}" "username=fo-{}" "contact=sip:fo-{}@127.0.0.1" &
 WRITER_PID=$!
 sleep 1.5
 T_KILL=$(now_ms)
 pgrepl_node_stop primary kill
-wait_state fo 0 down
-check "fo: the killed first host is shown down" "$(host fo 0 state)" down
+check_state "fo: the killed first host is shown down" fo 0 down
 check "fo: ... the second is up" "$(host fo 1 state)" up
-a=$(requests fo)
-sleep 1
-d=$(delta "$a" "$(requests fo)")
+d=$(traffic fo)
 diag "fo: with the first host down, 1 s of traffic: first +${d% *}, second +${d#* }"
 check "fo: ... the traffic moved to the second" \
     "$([ "${d% *}" -eq 0 ] && [ "${d#* }" -gt 0 ] && echo yes)" yes
@@ -325,10 +288,8 @@ while [ "$(now_ms)" -lt "$deadline" ]; do
     [ -n "$first_ok" ] && break
     sleep 0.1
 done
-touch "$DIR/stop"
-wait "$WRITER_PID"
-WRITER_PID=
-stop_load
+owndbd_writer_stop "$DIR"
+bench_load_stop "$NO_HANG"
 check_load fo
 hosts
 diag "fo: reads moved from the killed first host to the second (retried): $(host fo 0 retried)"
@@ -351,8 +312,7 @@ if pgrepl_node_start primary 2> "$DIR/restart.err"; then
 else
     not_ok "fo: the first server starts again" "$(cat "$DIR/restart.err")"
 fi
-wait_state fo 0 up
-check "fo: the first host rejoins (up)" "$(host fo 0 state)" up
+check_state "fo: the first host rejoins (up)" fo 0 up
 before=$(requests fo)
 dbctl query fo subscriber username=user4 domain=bench.example --columns username > /dev/null 2>&1
 check "fo: a read is answered OK" "$?" 0

@@ -7,14 +7,14 @@
 # recover by itself (writes succeed again, same dbd process), and every
 # insert acknowledged OK must be in the table afterwards.
 #
-# Starts its own PostgreSQL (initdb into a temporary directory, on a free
-# loopback port) and its own dbd, so the shared servers and the shared dbd
-# are not disturbed; stops both by their recorded PIDs.  Prints TAP.
+# Starts its own PostgreSQL (tests/lib/pgrepl.sh: initdb into a temporary
+# directory, on a free loopback port) and its own dbd, so the shared
+# servers and the shared dbd are not disturbed; stops both by their
+# recorded PIDs.  Prints TAP.
 # Needs DBD_BUILD (dbd/dbd, tools/dbctl/dbctl and the connector modules).
 set -u
 
 : "${DBD_BUILD:?DBD_BUILD is not set}"
-DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 REQ_TIMEOUT=2000    # ms, each insert's deadline
 ANSWER_SLACK=1500   # ms on top of it for starting dbctl (sanitizers are slow)
@@ -25,21 +25,23 @@ RECOVERY_MAX=15000  # ms after the restart by which an insert must succeed
 . "$(dirname "$0")/../lib/tap.sh"
 # shellcheck source=tests/lib/daemon.sh
 . "$(dirname "$0")/../lib/daemon.sh"
-# free_port, wait_for and as_user.
-# shellcheck source=tests/lib/servers.sh
-. "$(dirname "$0")/../lib/servers.sh"
+# owndbd_start, owndbd_kill, owndbd_writer(_stop), fixture_connectors,
+# fixture_dbd_section.
+# shellcheck source=tests/lib/owndbd.sh
+. "$(dirname "$0")/../lib/owndbd.sh"
+# Our own server "pg" with database faultdb: pgrepl_plain, pgrepl_node_*,
+# pgrepl_psql, pgrepl_url, PGREPL_PID, PGREPL_DIR.
+PGREPL_DB=faultdb
+# shellcheck source=tests/lib/pgrepl.sh
+. "$(dirname "$0")/../lib/pgrepl.sh"
 
-PGBIN=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1)
-if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/postgres" ]; then
+if ! pgrepl_find_bin; then
     echo "1..0 # SKIP PostgreSQL is not installed"
     exit 0
 fi
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/dbd-fault.XXXXXX") || exit 1
 chmod 755 "$DIR"   # the postgres user must reach its data directory
-PG=$DIR/pg
-PG_PID=         # the running postmaster
-PG_SHELL=       # the background job that runs it (runuser when root)
 DBD_PID=
 WRITER_PID=
 
@@ -47,139 +49,61 @@ now_ms() { date +%s%3N; }
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
-    [ -n "$WRITER_PID" ] && touch "$DIR/stop" && wait "$WRITER_PID" 2>/dev/null
-    if [ -n "$DBD_PID" ] && kill -0 "$DBD_PID" 2>/dev/null; then
-        kill -KILL "$DBD_PID" 2>/dev/null
-        wait "$DBD_PID" 2>/dev/null
-    fi
-    pg_stop
+    owndbd_writer_stop "$DIR"
+    owndbd_kill "$DBD_PID"
+    pgrepl_stop_all
     rm -rf "$DIR"
 }
 trap cleanup EXIT
 
-# Starts the postmaster on the data directory and port already chosen;
-# sets PG_PID from the PID file it writes.
-pg_start() {
-    rm -f "$PG/data/postmaster.pid"
-    as_user postgres "$PGBIN/postgres" -D "$PG/data" -p "$PG_PORT" \
-        -c listen_addresses=127.0.0.1 -c unix_socket_directories="$PG" \
-        -c fsync=off -c max_connections=20 >> "$PG/postgres.log" 2>&1 &
-    PG_SHELL=$!
-    wait_for 30 as_user postgres psql -X -h "$PG" -p "$PG_PORT" -U postgres -c 'SELECT 1' ||
-        return 1
-    PG_PID=$(head -1 "$PG/data/postmaster.pid" 2>/dev/null)
-    [ -n "$PG_PID" ]
-}
-
-# Fast shutdown (SIGINT) of the recorded postmaster; waits until it is gone.
-pg_stop() {
-    [ -n "$PG_PID" ] || return 0
-    kill -INT "$PG_PID" 2>/dev/null
-    for _ in $(seq 1 100); do
-        kill -0 "$PG_PID" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$PG_PID" 2>/dev/null
-    [ -n "$PG_SHELL" ] && wait "$PG_SHELL" 2>/dev/null
-    PG_PID=''; PG_SHELL=''
-}
-
-psql_fault() {
-    as_user postgres psql -X -q -At -v ON_ERROR_STOP=1 -h "$PG" -p "$PG_PORT" \
-        -U postgres -d faultdb "$@"
-}
-
 dbctl() { "$DBCTL" --endpoint "ipc://$DIR/dbd.sock" "$@"; }
 
 # --- our own PostgreSQL and dbd ----------------------------------------------
-mkdir -p "$PG"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$PG"
-PG_PORT=$(free_port) || exit 1
-if as_user postgres "$PGBIN/initdb" -D "$PG/data" -U postgres -A trust -E UTF8 \
-        --locale=C.UTF-8 > "$PG/initdb.log" 2>&1 && pg_start; then
+if pgrepl_plain pg "$DIR" 2> "$DIR/pgrepl.err"; then
     ok "our own PostgreSQL starts"
 else
-    not_ok "our own PostgreSQL starts" "$(tail -5 "$PG/initdb.log" "$PG/postgres.log" 2>&1)"
+    not_ok "our own PostgreSQL starts" "$(cat "$DIR/pgrepl.err")"
     tap_end
     exit 1
 fi
-as_user postgres psql -X -q -v ON_ERROR_STOP=1 -h "$PG" -p "$PG_PORT" -U postgres \
-    > "$DIR/setup.log" 2>&1 <<'SQL'
-CREATE USER dbd PASSWORD 'dbdpass';
-CREATE DATABASE faultdb OWNER dbd ENCODING 'UTF8';
-\connect faultdb
+pgrepl_psql pg > "$DIR/setup.log" 2>&1 <<'SQL'
 SET ROLE dbd;
 CREATE TABLE fault_t (k varchar(32) PRIMARY KEY, n integer NOT NULL);
 SQL
 check "the database and table are created" "$?" 0
 
-mkdir -p "$DIR/connectors"
-chmod 755 "$DIR/connectors"
-for so in "$DBD_BUILD"/connectors/*/.libs/*.so; do
-    [ -e "$so" ] && install -m 644 "$so" "$DIR/connectors/"
-done
-cat > "$DIR/dbd.conf" <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
-drain_timeout = 5000
+fixture_connectors "$DIR/connectors"
+{
+    fixture_dbd_section "$DIR" 5000
+    cat <<CONF
 
 [datasource pg]
-url = pgsql://dbd:dbdpass@127.0.0.1:$PG_PORT/faultdb
+url = $(pgrepl_url pg)
 pool = 2
 CONF
-"$DBD" -c "$DIR/dbd.conf" > "$DIR/dbd.log" 2>&1 &
-DBD_PID=$!
-up=no
-for _ in $(seq 1 100); do
-    if dbctl --timeout 500 ping pg > /dev/null 2>&1; then up=yes; break; fi
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-check "dbd starts and the datasource pg answers" "$up" yes
-[ "$up" = yes ] || { diag "$(tail -20 "$DIR/dbd.log")"; tap_end; exit 1; }
+} > "$DIR/dbd.conf"
+owndbd_start "$DIR" "dbd starts and the datasource pg answers" pg
 
 # --- load, outage, restart -----------------------------------------------------
-# One insert at a time, key k<i>; a line "i start end exit-status" in
-# "answered" per request, "i" in "sent" before it goes out.  timeout(1)
-# only guards against a hung client (exit 124): dbctl itself gives up
-# after --timeout.
+# One insert at a time, key k<i> (owndbd_writer: "sent" and "answered").
 mkdir -p "$DIR/out"
-writer() {
-    local i=0 t0 rc
-    while [ ! -e "$DIR/stop" ] && [ "$i" -lt 3000 ]; do
-        i=$((i + 1))
-        echo "$i" >> "$DIR/sent"
-        t0=$(now_ms)
-        timeout 10 "$DBCTL" --endpoint "ipc://$DIR/dbd.sock" --timeout "$REQ_TIMEOUT" \
-            insert pg fault_t "k=k$i" "n:=$i" > "$DIR/out/$i" 2>&1
-        rc=$?
-        echo "$i $t0 $(now_ms) $rc" >> "$DIR/answered"
-    done
-}
-writer &
+owndbd_writer "$DIR" 3000 "$REQ_TIMEOUT" "out/{}" insert pg fault_t "k=k{}" "n:={}" &
 WRITER_PID=$!
 
 sleep 1.5
 T_STOP=$(now_ms)
-kill -INT "$PG_PID"
-for _ in $(seq 1 100); do
-    kill -0 "$PG_PID" 2>/dev/null || break
-    sleep 0.1
-done
-if kill -0 "$PG_PID" 2>/dev/null; then
-    not_ok "PostgreSQL stops on SIGINT (fast shutdown) within 10 s"
-else
+kill -INT "${PGREPL_PID[pg]}"
+if pgrepl_wait_gone "${PGREPL_PID[pg]}" 10; then
     ok "PostgreSQL stops on SIGINT (fast shutdown)"
+else
+    not_ok "PostgreSQL stops on SIGINT (fast shutdown) within 10 s"
 fi
-wait "$PG_SHELL" 2>/dev/null
-PG_PID=''; PG_SHELL=''
+pgrepl_node_stop pg   # the bookkeeping (and SIGKILL if it still runs)
 T_DOWN=$(now_ms)    # the server is gone from here...
 sleep "$OUTAGE"
 T_UP_BEGIN=$(now_ms) # ...to here
-if pg_start; then ok "PostgreSQL starts again"
-else not_ok "PostgreSQL starts again" "$(tail -5 "$PG/postgres.log")"; fi
+if pgrepl_node_start pg 2> "$DIR/restart.err"; then ok "PostgreSQL starts again"
+else not_ok "PostgreSQL starts again" "$(tail -5 "${PGREPL_DIR[pg]}/postgres.log")"; fi
 T_UP=$(now_ms)      # and accepts connections from here
 
 # Wait for an insert started after the restart to succeed (or give up).
@@ -191,9 +115,7 @@ while [ "$(now_ms)" -lt "$deadline" ]; do
     sleep 0.2
 done
 [ -n "$first_ok" ] && sleep 1    # a little more load on the recovered datasource
-touch "$DIR/stop"
-wait "$WRITER_PID"
-WRITER_PID=
+owndbd_writer_stop "$DIR"
 
 # --- what the writer saw ---------------------------------------------------------
 sent=$(wc -l < "$DIR/sent")
@@ -243,7 +165,7 @@ check "the datasource answers a ping again" \
 
 # --- every acknowledged insert is in the table -------------------------------------
 awk '$4 == 0 { print "k" $1 }' "$DIR/answered" | sort > "$DIR/acked"
-if psql_fault -c 'SELECT k FROM fault_t' > "$DIR/present.raw" 2> "$DIR/psql.err"; then
+if pgrepl_psql pg -c 'SELECT k FROM fault_t' > "$DIR/present.raw" 2> "$DIR/psql.err"; then
     sort "$DIR/present.raw" > "$DIR/present"
     ok "the table can be read back"
 else

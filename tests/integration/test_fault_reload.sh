@@ -14,7 +14,6 @@
 set -u
 
 : "${DBD_BUILD:?DBD_BUILD is not set}"
-DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 DBBENCH=$DBD_BUILD/tools/dbbench/dbbench
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,26 +25,25 @@ LIVE_POOL=2
 . "$SRC/tests/lib/tap.sh"
 # shellcheck source=tests/lib/daemon.sh
 . "$SRC/tests/lib/daemon.sh"
+# owndbd_start, owndbd_kill, fixture_connectors, fixture_dbd_section.
+# shellcheck source=tests/lib/owndbd.sh
+. "$SRC/tests/lib/owndbd.sh"
+# bench_load_start, bench_load_end, BENCH_PID.
+# shellcheck source=tests/lib/bench_load.sh
+. "$SRC/tests/lib/bench_load.sh"
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/dbd-reload.XXXXXX") || exit 1
 CONF=$DIR/dbd.conf
 DBD_PID=
-BENCH_PID=
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
-    local pid
-    for pid in "$BENCH_PID" "$DBD_PID"; do
-        [ -n "$pid" ] || continue
-        kill -KILL "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
+    owndbd_kill "$BENCH_PID" "$DBD_PID"
     rm -rf "$DIR"
 }
 trap cleanup EXIT
 
 dbctl() { "$DBCTL" --endpoint "ipc://$DIR/dbd.sock" "$@"; }
-json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" "$2"; }
 stat_of() { dbctl stats 2>/dev/null | awk -v k="$1" '$1 == k { print $2 }'; }
 # The datasources view as sorted "name=url:pool" words (the first table of
 # `dbctl --json datasources`: rows start name, scheme, url, health, pool).
@@ -68,12 +66,8 @@ TX="text://$DIR/text"
 # datasources, each "name url pool" or a literal line of "raw:TEXT".
 write_conf() {
     {
+        fixture_dbd_section "$DIR" 5000
         cat <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
-drain_timeout = 5000
 
 [datasource live]
 url = $(sq live)
@@ -95,11 +89,7 @@ CONF
 line_of() { grep -nF -- "$1" "$CONF" | head -1 | cut -d: -f1; }
 
 # --- our own dbd -------------------------------------------------------------------
-mkdir -p "$DIR/connectors"
-chmod 755 "$DIR/connectors"
-for so in "$DBD_BUILD"/connectors/sqlite/.libs/*.so "$DBD_BUILD"/connectors/text/.libs/*.so; do
-    [ -e "$so" ] && install -m 644 "$so" "$DIR/connectors/"
-done
+fixture_connectors "$DIR/connectors" sqlite text
 for db in live a b c d; do
     "$SRC/tools/dbd-schema" sqlite "$DIR/$db.sqlite" > /dev/null 2>> "$DIR/schema.err" || break
 done &&
@@ -107,16 +97,7 @@ done &&
 check "the sqlite and text tables are created" "$?" 0
 
 write_conf "aux1 $(sq a) 1" "aux2 $TX 1" "aux3 $(sq b) 1"
-"$DBD" -c "$CONF" > "$DIR/dbd.log" 2>&1 &
-DBD_PID=$!
-up=no
-for _ in $(seq 1 100); do
-    if dbctl --timeout 500 ping live > /dev/null 2>&1; then up=yes; break; fi
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-check "dbd starts and datasource live answers" "$up" yes
-[ "$up" = yes ] || { diag "$(tail -20 "$DIR/dbd.log")"; tap_end; exit 1; }
+owndbd_start "$DIR" "dbd starts and datasource live answers" live
 check "the datasources are the config's" "$(ds_list)" \
     "aux1=$(sq a):1 aux2=$TX:1 aux3=$(sq b):1 live=$(sq live):$LIVE_POOL"
 
@@ -127,15 +108,7 @@ opened_before=$(grep -c '\[live\].* open' "$DIR/dbd.log")
 check "live opened its $LIVE_POOL connections" "$opened_before" "$LIVE_POOL"
 
 # --- load on live ----------------------------------------------------------------------
-"$DBBENCH" --endpoint "ipc://$DIR/dbd.sock" --datasource live --users "$USERS" \
-    --rate "$RATE" --clients 2 --inflight 8 --mix read=80,upsert=20 --duration 300 \
-    --timeout 10000 --json > "$DIR/bench.json" 2> "$DIR/bench.err" &
-BENCH_PID=$!
-for _ in $(seq 1 100); do
-    grep -q 'measured run starts' "$DIR/bench.err" 2>/dev/null && break
-    sleep 0.1
-done
-check "dbbench runs against live" "$(grep -c 'measured run starts' "$DIR/bench.err")" 1
+bench_load_start "$DIR" live "$USERS" "$RATE"
 sleep 1
 
 reloads=0
@@ -221,31 +194,8 @@ write_conf "aux1 $(sq a) 1" "aux5 $TX 1"
 by_dbctl "the good config again" "aux1:unchanged aux5:unchanged live:unchanged" "$good_list"
 
 # --- what the load saw ------------------------------------------------------------------
-kill -INT "$BENCH_PID"
-waited=0
-while kill -0 "$BENCH_PID" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-done
-if kill -0 "$BENCH_PID" 2>/dev/null; then
-    not_ok "dbbench drains and ends within 30 s of SIGINT"
-    kill -KILL "$BENCH_PID"
-else
-    ok "dbbench drains and ends within 30 s of SIGINT"
-fi
-wait "$BENCH_PID"
-rc=$?
-BENCH_PID=
-diag "$(grep -o '"requests":[0-9]*\|"throughput":[0-9.]*\|"longest_gap_ms":[0-9.]*\|"max_us":[0-9.]*' "$DIR/bench.json" | tr '\n' ' ')"
-check "dbbench exits 0" "$rc" 0
-[ "$rc" -eq 0 ] || diag "$(tail -5 "$DIR/bench.err")"
-requests=$(json_num requests "$DIR/bench.json")
-check "requests were sent throughout" "$([ "${requests:-0}" -gt "$RATE" ] && echo yes)" yes
-check "no request to live failed (failed = 0, errors = 0)" \
-    "$(json_num failed "$DIR/bench.json") $(json_num errors "$DIR/bench.json")" "0 0"
-[ "$(json_num failed "$DIR/bench.json")" = 0 ] ||
-    diag "$(grep -o '"failed_by_status":{[^}]*}' "$DIR/bench.json")"
-check "no request to live was lost" "$(json_num lost "$DIR/bench.json")" 0
+bench_load_end "$DIR" "$RATE" "no request to live failed (failed = 0, errors = 0)" \
+    "no request to live was lost"
 
 # live kept its connections: opened once, at start, never again.
 check "live's connections were opened once, at start (the log)" \

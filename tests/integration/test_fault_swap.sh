@@ -16,7 +16,6 @@
 set -u
 
 : "${DBD_BUILD:?DBD_BUILD is not set}"
-DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 DBBENCH=$DBD_BUILD/tools/dbbench/dbbench
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +29,12 @@ PHASE=1.5           # s of load on each backend
 . "$SRC/tests/lib/tap.sh"
 # shellcheck source=tests/lib/daemon.sh
 . "$SRC/tests/lib/daemon.sh"
+# owndbd_start, owndbd_kill, fixture_connectors, fixture_dbd_section.
+# shellcheck source=tests/lib/owndbd.sh
+. "$SRC/tests/lib/owndbd.sh"
+# bench_load_start, bench_load_end, bench_json_num, BENCH_PID.
+# shellcheck source=tests/lib/bench_load.sh
+. "$SRC/tests/lib/bench_load.sh"
 # free_port, wait_for.
 # shellcheck source=tests/lib/servers.sh
 . "$SRC/tests/lib/servers.sh"
@@ -41,7 +46,6 @@ PHASE=1.5           # s of load on each backend
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/dbd-swap.XXXXXX") || exit 1
 DBD_PID=
-BENCH_PID=
 PG_URL=
 MY_URL=
 
@@ -52,12 +56,7 @@ url_db() { printf '%s\n' "${1##*/}"; }
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
-    local pid
-    for pid in "$BENCH_PID" "$DBD_PID"; do
-        [ -n "$pid" ] || continue
-        kill -KILL "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
+    owndbd_kill "$BENCH_PID" "$DBD_PID"
     if [ -n "$PG_URL" ] && [ -n "${PGSQL_SOCKET_DIR:-}" ]; then
         psql -X -q -h "$PGSQL_SOCKET_DIR" -p "$PGSQL_PORT" -U postgres -d postgres \
             -c "DROP DATABASE IF EXISTS $(url_db "$PG_URL") WITH (FORCE)" > /dev/null 2>&1
@@ -79,8 +78,6 @@ ds_url() {
 }
 # A URL with its password masked, as dbd shows it.
 masked() { printf '%s\n' "$1" | sed 's#^\([a-z]*://[^:@/]*\):[^@/]*@#\1:***@#'; }
-# The number after "key": in a one-line JSON object.
-json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" "$2"; }
 # Bench bindings (upserted location rows) datasource $1 holds.
 bindings() {
     dbctl --timeout 10000 query "$1" location domain=bench.example --columns ruid 2>/dev/null |
@@ -88,11 +85,8 @@ bindings() {
 }
 
 # --- backends: sqlite, text, and a fresh database on each shared server -----------
-mkdir -p "$DIR/connectors"
-chmod 755 "$DIR" "$DIR/connectors"
-for so in "$DBD_BUILD"/connectors/*/.libs/*.so; do
-    [ -e "$so" ] && install -m 644 "$so" "$DIR/connectors/"
-done
+chmod 755 "$DIR"
+fixture_connectors "$DIR/connectors"
 "$SRC/tools/dbd-schema" sqlite "$DIR/a.sqlite" > "$DIR/schema.log" 2>&1 &&
     "$SRC/tools/dbd-schema" text "$DIR/text" >> "$DIR/schema.log" 2>&1
 check "sqlite and text tables are created" "$?" 0
@@ -107,12 +101,8 @@ fi
 SQ_URL="sqlite://$DIR/a.sqlite"
 TX_URL="text://$DIR/text"
 {
+    fixture_dbd_section "$DIR" 5000
     cat <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
-drain_timeout = 5000
 
 [datasource live]
 url = $SQ_URL
@@ -125,16 +115,7 @@ CONF
     [ -n "$PG_URL" ] && printf '\n[datasource fill_pg]\nurl = %s\npool = 1\n' "$PG_URL"
     [ -n "$MY_URL" ] && printf '\n[datasource fill_my]\nurl = %s\npool = 1\n' "$MY_URL"
 } > "$DIR/dbd.conf"
-"$DBD" -c "$DIR/dbd.conf" > "$DIR/dbd.log" 2>&1 &
-DBD_PID=$!
-up=no
-for _ in $(seq 1 100); do
-    if dbctl --timeout 500 ping live > /dev/null 2>&1; then up=yes; break; fi
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-check "dbd starts and datasource live answers" "$up" yes
-[ "$up" = yes ] || { diag "$(tail -20 "$DIR/dbd.log")"; tap_end; exit 1; }
+owndbd_start "$DIR" "dbd starts and datasource live answers" live
 
 # The same bench subscribers on every backend, written through dbd.
 fills="live fill_tx"
@@ -149,17 +130,7 @@ for ds in $fills; do
 done
 
 # --- load on live ------------------------------------------------------------------
-"$DBBENCH" --endpoint "ipc://$DIR/dbd.sock" --datasource live --users "$USERS" \
-    --rate "$RATE" --clients 2 --inflight 8 --mix read=80,upsert=20 --duration 300 \
-    --timeout 10000 --timeline "$DIR/timeline.tsv" --json \
-    > "$DIR/bench.json" 2> "$DIR/bench.err" &
-BENCH_PID=$!
-for _ in $(seq 1 100); do
-    grep -q 'measured run starts' "$DIR/bench.err" 2>/dev/null && break
-    sleep 0.1
-done
-check "dbbench runs against live" \
-    "$(grep -c 'measured run starts' "$DIR/bench.err")" 1
+bench_load_start "$DIR" live "$USERS" "$RATE" --timeline "$DIR/timeline.tsv"
 sleep "$PHASE"
 
 swaps=0
@@ -217,34 +188,11 @@ swap text "$TX_URL"
 swap sqlite "$SQ_URL"
 
 # --- what the load saw -----------------------------------------------------------------
-kill -INT "$BENCH_PID"
-waited=0
-while kill -0 "$BENCH_PID" 2>/dev/null && [ "$waited" -lt 300 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-done
-if kill -0 "$BENCH_PID" 2>/dev/null; then
-    not_ok "dbbench drains and ends within 30 s of SIGINT"
-    kill -KILL "$BENCH_PID"
-else
-    ok "dbbench drains and ends within 30 s of SIGINT"
-fi
-wait "$BENCH_PID"
-rc=$?
-BENCH_PID=
-diag "$(grep -o '"requests":[0-9]*\|"throughput":[0-9.]*\|"longest_gap_ms":[0-9.]*\|"max_us":[0-9.]*' "$DIR/bench.json" | tr '\n' ' ')"
-check "dbbench exits 0" "$rc" 0
-[ "$rc" -eq 0 ] || diag "$(tail -5 "$DIR/bench.err")"
-requests=$(json_num requests "$DIR/bench.json")
-check "requests were sent throughout" "$([ "${requests:-0}" -gt "$RATE" ] && echo yes)" yes
-check "no request failed across the swaps (failed = 0, errors = 0)" \
-    "$(json_num failed "$DIR/bench.json") $(json_num errors "$DIR/bench.json")" "0 0"
-[ "$(json_num failed "$DIR/bench.json")" = 0 ] ||
-    diag "$(grep -o '"failed_by_status":{[^}]*}' "$DIR/bench.json")"
-check "no request was lost (lost = 0)" "$(json_num lost "$DIR/bench.json")" 0
+bench_load_end "$DIR" "$RATE" "no request failed across the swaps (failed = 0, errors = 0)" \
+    "no request was lost (lost = 0)"
 # The load went on through each refused swap: OK answers in the second
 # after it (the timeline's 0 is the measured start, in Unix ms).
-start=$(json_num start_unix_ms "$DIR/bench.json")
+start=$(bench_json_num start_unix_ms "$DIR/bench.json")
 while read -r t name; do
     n=$(awk -F '\t' -v a="$((t - ${start:-0}))" \
         'NR > 1 && $1 >= a && $1 < a + 1000 { n += $2 } END { print n + 0 }' "$DIR/timeline.tsv")

@@ -17,13 +17,15 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 src=${DBD_SRC:-$(cd "$here/../.." && pwd)}
 : "${DBD_BUILD:?DBD_BUILD is not set}"
-DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
 # shellcheck source=tests/lib/daemon.sh
 . "$here/../lib/daemon.sh"
+# owndbd_start, owndbd_kill, fixture_connectors, fixture_dbd_section.
+# shellcheck source=tests/lib/owndbd.sh
+. "$here/../lib/owndbd.sh"
 
 if ! command -v sqlite3 > /dev/null; then
     echo "1..0 # SKIP sqlite3 is not installed"
@@ -39,10 +41,7 @@ rc=
 
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
-    if [ -n "$DBD_PID" ] && kill -0 "$DBD_PID" 2>/dev/null; then
-        kill -KILL "$DBD_PID" 2>/dev/null
-        wait "$DBD_PID" 2>/dev/null
-    fi
+    owndbd_kill "$DBD_PID"
     if [ -n "$PG_DB" ]; then
         psql -X -q -h "$PGSQL_SOCKET_DIR" -p "$PGSQL_PORT" -U postgres -d postgres \
             -c "DROP DATABASE IF EXISTS $PG_DB" > /dev/null 2>&1
@@ -184,16 +183,10 @@ else
     diag "no PostgreSQL datasource in DBD_EXTRA_DATASOURCES: PostgreSQL not tested"
 fi
 
-mkdir -p "$DIR/connectors"
-chmod 755 "$DIR/connectors"
-for so in "$DBD_BUILD"/connectors/*/.libs/*.so; do
-    [ -e "$so" ] && install -m 644 "$so" "$DIR/connectors/"
-done
-cat > "$DIR/dbd.conf" <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
+fixture_connectors "$DIR/connectors"
+{
+    fixture_dbd_section "$DIR"
+    cat <<CONF
 
 [datasource sq]
 url = sqlite://$DIR/src.sqlite
@@ -205,17 +198,9 @@ url = sqlite://$DIR/dst.sqlite
 url = text://$DIR/text
 
 CONF
-cat "$DIR/pg.conf" >> "$DIR/dbd.conf"
-"$DBD" -c "$DIR/dbd.conf" > "$DIR/dbd.log" 2>&1 &
-DBD_PID=$!
-up=no
-for _ in $(seq 1 100); do
-    if dbctl --timeout 500 ping > /dev/null 2>&1; then up=yes; break; fi
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-check "dbd starts" "$up" yes
-[ "$up" = yes ] || { diag "$(tail -20 "$DIR/dbd.log")"; tap_end; exit 1; }
+    cat "$DIR/pg.conf"
+} > "$DIR/dbd.conf"
+owndbd_start "$DIR" "dbd starts"
 
 # --- usage and preflight ----------------------------------------------------
 run migrate sq

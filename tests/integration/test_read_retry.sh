@@ -21,6 +21,9 @@ PARALLEL=20
 . "$(dirname "$0")/../lib/daemon.sh"
 # shellcheck source=tests/lib/servers.sh
 . "$(dirname "$0")/../lib/servers.sh"
+# fixture_connectors, fixture_dbd_section.
+# shellcheck source=tests/lib/fixture.sh
+. "$(dirname "$0")/../lib/fixture.sh"
 
 if [ -z "${DBD_TEST_PGSQL_URL:-}" ] || ! command -v psql > /dev/null ||
     [ ! -e "$DBD_BUILD/connectors/pgsql/.libs/pgsql.so" ]; then
@@ -89,20 +92,18 @@ wait_open() {
 
 start_dbd() {
     local ping=$1
-    mkdir -p "$DIR/connectors"
-    chmod 755 "$DIR" "$DIR/connectors"
-    install -m 644 "$DBD_BUILD/connectors/pgsql/.libs/pgsql.so" "$DIR/connectors/"
-    cat > "$DIR/dbd.conf" <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
+    chmod 755 "$DIR"
+    fixture_connectors "$DIR/connectors" pgsql
+    {
+        fixture_dbd_section "$DIR"
+        cat <<CONF
 
 [datasource pg]
 url = $DBD_TEST_PGSQL_URL?application_name=$APP
 pool = 2
 ping_interval = $ping
 CONF
+    } > "$DIR/dbd.conf"
     "$DBD" -c "$DIR/dbd.conf" >> "$DIR/dbd.log" 2>&1 &
     DBD_PID=$!
     wait_for 20 "$DBCTL" --endpoint "ipc://$DIR/dbd.sock" --timeout 500 ping pg

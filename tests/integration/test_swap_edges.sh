@@ -23,7 +23,6 @@
 set -u
 
 : "${DBD_BUILD:?DBD_BUILD is not set}"
-DBD=$DBD_BUILD/dbd/dbd
 DBCTL=$DBD_BUILD/tools/dbctl/dbctl
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=20          # queries spread over the round-robin datasource
@@ -33,6 +32,9 @@ SLEEP_S=3          # the straggler's statement runs this long
 . "$SRC/tests/lib/tap.sh"
 # shellcheck source=tests/lib/daemon.sh
 . "$SRC/tests/lib/daemon.sh"
+# owndbd_start, owndbd_kill, fixture_connectors, fixture_dbd_section.
+# shellcheck source=tests/lib/owndbd.sh
+. "$SRC/tests/lib/owndbd.sh"
 # free_port.
 # shellcheck source=tests/lib/servers.sh
 . "$SRC/tests/lib/servers.sh"
@@ -61,10 +63,7 @@ cleanup() {
         kill -TERM "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
     done
-    if [ -n "$DBD_PID" ] && kill -0 "$DBD_PID" 2>/dev/null; then
-        kill -KILL "$DBD_PID" 2>/dev/null
-        wait "$DBD_PID" 2>/dev/null
-    fi
+    owndbd_kill "$DBD_PID"
     rm -rf "$DIR"
 }
 trap cleanup EXIT
@@ -111,11 +110,7 @@ for f in a b c ra rb; do
         "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER); INSERT INTO t VALUES ('$f', 1);" ||
         { not_ok "the SQLite files are made"; tap_end; exit 1; }
 done
-mkdir -p "$DIR/connectors"
-chmod 755 "$DIR/connectors"
-for so in "$DBD_BUILD"/connectors/*/.libs/*.so; do
-    [ -e "$so" ] && install -m 644 "$so" "$DIR/connectors/"
-done
+fixture_connectors "$DIR/connectors"
 SQLITE_SO=$DBD_BUILD/connectors/sqlite/.libs/sqlite.so
 [ -f "$DIR/connectors/sqlite.so" ] || { not_ok "the sqlite connector is built"; tap_end; exit 1; }
 
@@ -131,12 +126,8 @@ SQ_EXTRA=''   # more keys of [datasource sq]
 EXTRA=''      # more sections
 write_conf() {
     {
+        fixture_dbd_section "$DIR" 500
         cat <<CONF
-[dbd]
-endpoint = ipc://$DIR/dbd.sock
-connector_dir = $DIR/connectors
-log_level = info
-drain_timeout = 500
 
 [datasource sq]
 url = sqlite://$DIR/a.sqlite
@@ -155,16 +146,7 @@ CONF
 }
 write_conf
 
-"$DBD" -c "$CONF" > "$LOG" 2>&1 &
-DBD_PID=$!
-up=no
-for _ in $(seq 1 100); do
-    if dbctl --timeout 500 ping sq > /dev/null 2>&1; then up=yes; break; fi
-    kill -0 "$DBD_PID" 2>/dev/null || break
-    sleep 0.1
-done
-check "dbd starts and datasource sq answers" "$up" yes
-[ "$up" = yes ] || { diag "$(tail -20 "$LOG")"; tap_end; exit 1; }
+owndbd_start "$DIR" "dbd starts and datasource sq answers" sq
 check "sq serves a.sqlite" "$(first_k sq t)" a
 
 # --- swaps refused: nothing changes ---------------------------------------------

@@ -2,31 +2,47 @@
 # fixture.sh - starts and stops the dbd the integration tests share.
 # Sourced by tests/run.  Needs DBD_BUILD (build dir) and DBD_SRC (source dir).
 # fixture_start exports DBD_TEST_DIR, DBD_ENDPOINT, DBD_PID; fixture_stop
-# stops dbd by its recorded PID and reports how it ended.
+# stops dbd by its recorded PID and reports how it ended.  The tests that
+# start a dbd of their own use fixture_connectors and fixture_dbd_section.
 
 fixture_dbctl() { "$DBD_BUILD/tools/dbctl/dbctl" --endpoint "$DBD_ENDPOINT" "$@"; }
 
-# Copies the built connector modules into a private directory: dbd refuses
-# modules in directories others can write to, and this keeps the test
-# independent of where the build put them.
+# fixture_connectors DEST [NAME...]: copies the built connector modules
+# (every one, or those of the connectors NAME...) into a private directory
+# DEST: dbd refuses modules in directories others can write to, and this
+# keeps the test independent of where the build put them.
 fixture_connectors() {
-    local dest=$1 so
+    local dest=$1 name so
+    shift
+    [ $# -gt 0 ] || set -- '*'
     mkdir -p "$dest"
     chmod 755 "$dest"
-    for so in "$DBD_BUILD"/connectors/*/.libs/*.so; do
-        [ -e "$so" ] && install -m 644 "$so" "$dest/"
+    for name in "$@"; do
+        # shellcheck disable=SC2231  # NAME is a pattern ('*': every connector)
+        for so in "$DBD_BUILD"/connectors/$name/.libs/*.so; do
+            [ -e "$so" ] && install -m 644 "$so" "$dest/"
+        done
     done
+}
+
+# fixture_dbd_section DIR [DRAIN_TIMEOUT]: the [dbd] section of a dbd.conf
+# for a dbd with its socket (DIR/dbd.sock) and its connector modules
+# (DIR/connectors) in DIR; no drain_timeout line without DRAIN_TIMEOUT.
+fixture_dbd_section() {
+    cat <<CONF
+[dbd]
+endpoint = ipc://$1/dbd.sock
+connector_dir = $1/connectors
+log_level = info
+CONF
+    [ -z "${2:-}" ] || echo "drain_timeout = $2"
 }
 
 fixture_config() {
     local dir=$1
+    echo "; written by tests/lib/fixture.sh"
+    fixture_dbd_section "$dir" 5000
     cat <<CONF
-; written by tests/lib/fixture.sh
-[dbd]
-endpoint = ipc://$dir/dbd.sock
-connector_dir = $dir/connectors
-log_level = info
-drain_timeout = 5000
 
 [datasource sq]
 url = sqlite://$dir/db.sqlite

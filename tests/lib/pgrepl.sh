@@ -21,6 +21,8 @@
 #                                fast shutdown (SIGINT, default) or SIGKILL
 #                                of the postmaster; returns when it and its
 #                                children are gone
+#   pgrepl_wait_gone PID SEC     waits until process PID has ended; fails
+#                                when it still runs after SEC seconds
 #   pgrepl_wait_streaming SEC    the primary shows the replica streaming
 #   pgrepl_wait_replayed SEC     the replica has replayed all the primary
 #                                has written so far
@@ -119,21 +121,22 @@ pgrepl_node_stop() {
     else
         kill -INT "$pid" 2>/dev/null || true
     fi
-    for _ in $(seq 1 150); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
+    pgrepl_wait_gone "$pid" 15 || kill -KILL "$pid" 2>/dev/null || true
     for c in $children; do
-        for _ in $(seq 1 50); do
-            kill -0 "$c" 2>/dev/null || break
-            sleep 0.1
-        done
+        pgrepl_wait_gone "$c" 5 || true
     done
     if [ -n "${PGREPL_SHELL[$1]}" ]; then wait "${PGREPL_SHELL[$1]}" 2>/dev/null || true; fi
     PGREPL_PID[$1]=''
     PGREPL_SHELL[$1]=''
     return 0
+}
+
+pgrepl_wait_gone() {
+    for _ in $(seq 1 $(($2 * 10))); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    ! kill -0 "$1" 2>/dev/null
 }
 
 pgrepl_psql() {

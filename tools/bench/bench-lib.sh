@@ -1,7 +1,31 @@
 # shellcheck shell=bash
-# bench-lib.sh - what the benchmark scripts share: stopping what they
-# started by its PID, and starting dbd and waiting until it answers.
+# bench-lib.sh - what the benchmark scripts share: where the build and its
+# programs are, stopping what they started by its PID, starting dbd and
+# waiting until it answers, waiting for dbbench's measured run, reading its
+# JSON summary, and saying what machine the figures come from.
 # Sourced; the caller defines die().
+
+# bench_paths [BUILD_DIR]: sets build (BUILD_DIR, else $DBD_BUILD, else
+# ./build; made absolute), src (the source tree) and dbd, dbctl and
+# dbbench (the programs of the build).
+# shellcheck disable=SC2034  # set for the caller
+bench_paths() {
+    build=$(cd "${1:-${DBD_BUILD:-./build}}" && pwd)
+    src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    dbd=$build/dbd/dbd
+    dbctl=$build/tools/dbctl/dbctl
+    dbbench=$build/tools/dbbench/dbbench
+}
+
+# bench_need HINT FILE...: dies naming the first FILE that does not exist,
+# with HINT, what to build.
+bench_need() {
+    local hint=$1 f
+    shift
+    for f in "$@"; do
+        [ -e "$f" ] || die "missing $f (build first: $hint)"
+    done
+}
 
 # Stops a process we started, by its PID: TERM, then KILL after 10 s.
 stop() {
@@ -29,4 +53,44 @@ bench_start_dbd() {
     done
     "$dbctl" --endpoint "$endpoint" --timeout 500 ping > /dev/null 2>&1 ||
         { cat "$log" >&2; die "dbd did not come up"; }
+}
+
+# bench_measured_start ERR: waits up to 10 s for a dbbench started in the
+# background with its messages going to file ERR to begin its measured
+# run, and prints when it began (Unix ms); fails, showing ERR, when it
+# does not.
+bench_measured_start() {
+    local start
+    for _ in $(seq 1 100); do
+        grep -q 'measured run starts' "$1" && break
+        sleep 0.1
+    done
+    start=$(sed -n 's/.*measured run starts at \([0-9]*\) ms.*/\1/p' "$1")
+    [ -n "$start" ] || { cat "$1" >&2; return 1; }
+    echo "$start"
+}
+
+now_ms() { date +%s%3N; }
+
+# json_num KEY JSON: the number after "KEY": in a one-line JSON object.
+json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
+
+# bench_md_rows N FILE: the first N fields of each line of FILE (separated
+# by |) as a row of a Markdown table.
+bench_md_rows() {
+    awk -F '|' -v n="$1" '{ row = "|"; for (i = 1; i <= n; i++) row = row " " $i " |"; print row }' "$2"
+}
+
+# bench_machine NOTE PACKAGE...: what the figures were measured on: the
+# CPUs, their model and the kernel (and ", NOTE" when NOTE is not empty),
+# and the versions of the Debian packages PACKAGE... installed.
+bench_machine() {
+    local note=$1 model
+    shift
+    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+    echo "machine: $(nproc) CPUs (${model:-unknown model}), Linux $(uname -r)${note:+, $note}"
+    if command -v dpkg-query > /dev/null; then
+        # shellcheck disable=SC2016 # dpkg-query's own ${...} fields
+        echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' "$@" 2> /dev/null | sed 's/, $//')"
+    fi
 }

@@ -19,33 +19,28 @@
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 BUILD_DIR" >&2; exit 64; }
-DBD_BUILD=$(cd "$1" && pwd)
-DBD_SRC=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_paths "$1"
+DBD_BUILD=$build
+DBD_SRC=$src
 export DBD_BUILD DBD_SRC
 duration=${DURATION:-5}
 users=${USERS:-10000}
 clients=${CLIENTS:-4}
 inflight=${INFLIGHT:-16}
 
-dbd=$DBD_BUILD/dbd/dbd
-dbctl=$DBD_BUILD/tools/dbctl/dbctl
-dbbench=$DBD_BUILD/tools/dbbench/dbbench
-direct=$DBD_BUILD/tools/bench/direct-bench
+direct=$build/tools/bench/direct-bench
 
 die() { echo "run-connectors: $*" >&2; exit 1; }
 
-for f in "$dbd" "$dbctl" "$dbbench" "$direct"; do
-    [ -x "$f" ] || die "missing $f (build first: make all tools/bench/direct-bench)"
-done
+bench_need "make all tools/bench/direct-bench" "$dbd" "$dbctl" "$dbbench" "$direct"
 
 # shellcheck source=tests/lib/backends.sh
 . "$DBD_SRC/tests/lib/backends.sh"
 
 dir=$(mktemp -d -t dbd-connbench.XXXXXX)
 dbd_pid=
-
-# shellcheck source=tools/bench/bench-lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 cleanup() {
     # Best effort: a server that is gone already must not cut it short.
@@ -109,9 +104,6 @@ awk -v out="$dir/ds" -v mods="$dir/connectors" '
         }
     }' "$dir/dbd.conf"
 mapfile -t datasources < "$dir/ds/list"
-
-# The number after "key": in a one-line JSON object.
-json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 
 # "req/s | p50/p99" cells from a summary, or "failed" cells; a run with
 # errors says how many (their first is in the tool's log).

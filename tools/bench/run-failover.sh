@@ -27,8 +27,10 @@
 # Benchmark a build configured without --enable-sanitizers.
 set -euo pipefail
 
-build=$(cd "${1:-${DBD_BUILD:-./build}}" && pwd)
-src=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_paths "$@"
+
 rate=${RATE:-1000}
 phase=${PHASE:-4}
 users=${USERS:-10000}
@@ -38,15 +40,9 @@ pool=${POOL:-4}
 reconnect_max=${RECONNECT_MAX:-1000}
 img_dir=${IMG_DIR:-$src/docs/img}
 
-dbd=$build/dbd/dbd
-dbctl=$build/tools/dbctl/dbctl
-dbbench=$build/tools/dbbench/dbbench
-
 die() { echo "run-failover: $*" >&2; exit 1; }
 
-for f in "$dbd" "$dbctl" "$dbbench" "$build/connectors/pgsql/.libs/pgsql.so"; do
-    [ -e "$f" ] || die "missing $f (build first: make all)"
-done
+bench_need "make all" "$dbd" "$dbctl" "$dbbench" "$build/connectors/pgsql/.libs/pgsql.so"
 command -v gnuplot > /dev/null || die "gnuplot is needed for the plots (tools/install-deps --bench)"
 
 dir=$(mktemp -d -t dbd-failbench.XXXXXX)
@@ -54,8 +50,6 @@ chmod 755 "$dir"   # the postgres user must reach its data directories
 dbd_pid=
 bench_pid=
 
-# shellcheck source=tools/bench/bench-lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 # pgrepl_*, free_port, wait_for, as_user.
 # shellcheck source=tests/lib/pgrepl.sh
 . "$src/tests/lib/pgrepl.sh"
@@ -70,20 +64,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now_ms() { date +%s%3N; }
-json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 dbctl() { "$dbctl" --endpoint "$endpoint" "$@"; }
-
-machine() {
-    local model
-    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-    echo "machine: $(nproc) CPUs (${model:-unknown model}), Linux $(uname -r)"
-    if command -v dpkg-query > /dev/null; then
-        # shellcheck disable=SC2016 # dpkg-query's own ${...} fields
-        echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' \
-            libpq5 postgresql-15 libzmq5 2> /dev/null | sed 's/, $//')"
-    fi
-}
 
 # --- servers and dbd -------------------------------------------------------------------
 pgrepl_find_bin || die "PostgreSQL (with pg_basebackup) is not installed"
@@ -179,12 +160,7 @@ run() {
         --warmup 1 --duration "$((3 * phase))" --timeline "$tl" --json \
         > "$dir/$name.json" 2> "$dir/$name.err" &
     bench_pid=$!
-    for _ in $(seq 1 100); do
-        grep -q 'measured run starts' "$dir/$name.err" && break
-        sleep 0.1
-    done
-    start=$(sed -n 's/.*measured run starts at \([0-9]*\) ms.*/\1/p' "$dir/$name.err")
-    [ -n "$start" ] || { cat "$dir/$name.err" >&2; die "dbbench did not start"; }
+    start=$(bench_measured_start "$dir/$name.err") || die "dbbench did not start"
     # The start printed lies after the warm-up.
     sleep_until "$start"
     c0=$(cpu_ticks) d0=$(cpu_ticks "$dbd_pid")
@@ -230,14 +206,13 @@ run first "failover, first server SIGKILL" fo 0 primary kill
 run single "single host, fast shutdown" single 0 second fast
 
 echo
-machine
+bench_machine "" libpq5 postgresql-15 libzmq5
 echo "dbd: pool $pool per host, reconnect_min 100 ms, reconnect_max $reconnect_max ms;"
 echo "read=100 at $rate/s, $clients clients x $inflight in flight, $users subscribers, ${phase}s phases"
 echo
 echo "| run | OK/s before | OK/s server gone | OK/s after | shown down after ms | shown up after ms | longest gap ms | p99 µs | max µs | failed | lost | machine CPUs busy | dbd CPUs |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -F '|' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$dir/results"
+bench_md_rows 13 "$dir/results"
 echo
 echo "Windows of the measured run: before = until the stop; server gone = from the stop until"
 echo "the start begins; after = from the restarted server accepting connections to the end."

@@ -25,33 +25,28 @@
 # processes other than dbd and dbbench used meanwhile ("others").
 set -euo pipefail
 
-build=$(cd "${1:-${DBD_BUILD:-./build}}" && pwd)
-src=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_paths "$@"
+
 duration=${DURATION:-10}
 runs=${RUNS:-1}
 pool=${POOL:-2}
 users=${USERS:-100000}
 
-dbd=$build/dbd/dbd
-dbctl=$build/tools/dbctl/dbctl
-dbbench=$build/tools/dbbench/dbbench
 echo_bin=$build/tools/bench/zmq-echo
 connector=$build/connectors/sqlite/.libs/sqlite.so
 schema=$src/tools/schema/sqlite.sql
 
 die() { echo "run-sqlite: $*" >&2; exit 1; }
 
-for f in "$dbd" "$dbctl" "$dbbench" "$echo_bin" "$connector" "$schema"; do
-    [ -e "$f" ] || die "missing $f (build first: make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench tools/bench/zmq-echo connectors/sqlite/sqlite.la)"
-done
+bench_need "make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench tools/bench/zmq-echo connectors/sqlite/sqlite.la" \
+    "$dbd" "$dbctl" "$dbbench" "$echo_bin" "$connector" "$schema"
 command -v sqlite3 > /dev/null || die "the sqlite3 command is needed (Debian package sqlite3)"
 
 dir=$(mktemp -d -t dbd-bench.XXXXXX)
 dbd_pid=
 sampler_pid=
-
-# shellcheck source=tools/bench/bench-lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 cleanup() {
     stop "$sampler_pid"
@@ -90,8 +85,6 @@ rss_split() {
 }
 rss_start=$(rss_split)
 
-# The number after "key": in a one-line JSON object.
-json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 # The request or reply size of an operation from the "sizes" object.
 json_size() { sed -n "s/.*\"$1\":{\"request\":\\([0-9]*\\),\"reply\":\\([0-9]*\\)}.*/\\$2/p" <<< "$3"; }
 
@@ -116,18 +109,6 @@ bench --prefill --count 1 > /dev/null
 checkpoint
 rss_prefilled=$(rss_split)
 echo "dbd RSS idle after prefill: $rss_prefilled" >&2
-
-# What the figures were measured on.
-machine() {
-    local model
-    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-    echo "machine: $(nproc) CPUs (${model:-unknown model}), Linux $(uname -r)"
-    if command -v dpkg-query > /dev/null; then
-        # shellcheck disable=SC2016 # dpkg-query's own ${...} fields
-        echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' \
-            libsqlite3-0 libzmq5 libmsgpackc2 2> /dev/null | sed 's/, $//')"
-    fi
-}
 
 # Samples dbd's RSS while the matrix runs; the largest value wins.
 ( peak=0
@@ -160,7 +141,7 @@ ticks_children() {
 }
 
 echo
-machine
+bench_machine "" libsqlite3-0 libzmq5 libmsgpackc2
 # One line per point and run: op clients inflight run req/s p50 p99
 # errors echo-req/s echo-p50 sizes dbd-CPUs others-CPUs.
 results=$dir/results

@@ -21,8 +21,10 @@
 # Benchmark a build configured without --enable-sanitizers.
 set -euo pipefail
 
-build=$(cd "${1:-${DBD_BUILD:-./build}}" && pwd)
-src=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_paths "$@"
+
 rate=${RATE:-1000}
 phase=${PHASE:-4}
 users=${USERS:-10000}
@@ -31,16 +33,10 @@ inflight=${INFLIGHT:-16}
 pool=${POOL:-4}
 img_dir=${IMG_DIR:-$src/docs/img}
 
-dbd=$build/dbd/dbd
-dbctl=$build/tools/dbctl/dbctl
-dbbench=$build/tools/dbbench/dbbench
-
 die() { echo "run-swap: $*" >&2; exit 1; }
 
-for f in "$dbd" "$dbctl" "$dbbench" "$build/connectors/sqlite/.libs/sqlite.so" \
-         "$build/connectors/pgsql/.libs/pgsql.so"; do
-    [ -e "$f" ] || die "missing $f (build first: make all)"
-done
+bench_need "make all" "$dbd" "$dbctl" "$dbbench" "$build/connectors/sqlite/.libs/sqlite.so" \
+    "$build/connectors/pgsql/.libs/pgsql.so"
 command -v gnuplot > /dev/null || die "gnuplot is needed for the plots (tools/install-deps --bench)"
 
 dir=$(mktemp -d -t dbd-swapbench.XXXXXX)
@@ -48,8 +44,6 @@ chmod 755 "$dir"   # the postgres user must reach its data directory
 dbd_pid=
 bench_pid=
 
-# shellcheck source=tools/bench/bench-lib.sh
-. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 # pgsql_start, servers_stop, free_port, wait_for, as_user.
 # shellcheck source=tests/lib/servers.sh
 . "$src/tests/lib/servers.sh"
@@ -64,21 +58,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-now_ms() { date +%s%3N; }
-json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 dbctl() { "$dbctl" --endpoint "$endpoint" "$@"; }
-
-machine() {
-    local model
-    model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-    echo "machine: $(nproc) CPUs (${model:-unknown model}), Linux $(uname -r)," \
-        "load average before the runs $load_before"
-    if command -v dpkg-query > /dev/null; then
-        # shellcheck disable=SC2016 # dpkg-query's own ${...} fields
-        echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' \
-            libsqlite3-0 libpq5 postgresql-15 libzmq5 2> /dev/null | sed 's/, $//')"
-    fi
-}
 
 # --- backends and dbd ----------------------------------------------------------------
 # Other work on the machine shows here (1, 5 and 15 minute averages).
@@ -150,12 +130,7 @@ run() {
         --duration "$((3 * phase + 2))" --timeline "$tl" --json "$@" \
         > "$dir/$name.json" 2> "$dir/$name.err" &
     bench_pid=$!
-    for _ in $(seq 1 100); do
-        grep -q 'measured run starts' "$dir/$name.err" && break
-        sleep 0.1
-    done
-    start=$(sed -n 's/.*measured run starts at \([0-9]*\) ms.*/\1/p' "$dir/$name.err")
-    [ -n "$start" ] || { cat "$dir/$name.err" >&2; die "dbbench did not start"; }
+    start=$(bench_measured_start "$dir/$name.err") || die "dbbench did not start"
     sleep "$phase"
     s1=$(swap "$pg_url")
     sleep "$phase"
@@ -184,14 +159,13 @@ run paced "paced $rate/s" --rate "$rate"
 run unpaced "unpaced"
 
 echo
-machine
+bench_machine "load average before the runs $load_before" libsqlite3-0 libpq5 postgresql-15 libzmq5
 echo "dbd + live (pool $pool) on sqlite -> pgsql -> sqlite, $users subscribers, read=80,upsert=20,"
 echo "$clients clients x $inflight in flight, ${phase}s per backend"
 echo
 echo "| load | sqlite req/s | swap to pgsql ms | req/s during | pgsql req/s | swap back ms | req/s during | sqlite req/s | longest gap ms | p99 µs | max µs | failed | lost |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -F '|' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-    $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' "$dir/results"
+bench_md_rows 13 "$dir/results"
 echo
 
 mkdir -p "$img_dir"
