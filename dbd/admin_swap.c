@@ -6,6 +6,7 @@
  */
 #include "server_impl.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,13 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
         dbd_answer_status(to, DBD_UNAVAILABLE, "dbd is shutting down");
         return;
     }
+    for (size_t i = 0; i < srv->nswaps; i++) {
+        if (srv->swaps[i].ds == ds) { /* its answer is still due */
+            dbd_answer_statusf(to, DBD_BUSY, "a swap of datasource \"%s\" "
+                               "is still pending", req->datasource);
+            return;
+        }
+    }
     grown = realloc(srv->swaps, (srv->nswaps + 1) * sizeof *grown);
     if (grown == NULL) {
         dbd_answer_status(to, DBD_INTERNAL, "out of memory");
@@ -97,8 +105,10 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
     memcpy(p->ident, to->ident, to->ident_len);
     str_copy(p->previous_url, sizeof p->previous_url,
              dbd_datasource_url(ds));
-    if (req->timeout_msec > 0)
-        timeout_ms = req->timeout_msec;
+    if (req->timeout_msec > 0) /* saturate: x 1000 must not overflow */
+        timeout_ms = req->timeout_msec < INT64_MAX / 4000
+                         ? req->timeout_msec
+                         : INT64_MAX / 4000;
     if (req->deadline_usec > 0) {
         int64_t left = (req->deadline_usec - now_real_us()) / 1000;
         if (left < timeout_ms)

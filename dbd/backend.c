@@ -182,10 +182,6 @@ int dbd_backend_start(dbd_backend *be)
 
     if (be->conn == NULL)
         return 0; /* no connector: nothing to run, requests get CONFIG */
-    pthread_mutex_lock(&ds->mu);
-    for (size_t i = 0; i < be->nhosts; i++)
-        be->hosts[i].nconnecting = pool;
-    pthread_mutex_unlock(&ds->mu);
     for (size_t i = 0; i < be->nhosts; i++) {
         ds_host *h = &be->hosts[i];
         for (unsigned k = 0; k < pool; k++) {
@@ -200,7 +196,6 @@ int dbd_backend_start(dbd_backend *be)
                          ds->cfg->name);
                 pthread_mutex_lock(&ds->mu);
                 be->nlive--;
-                h->nconnecting--;
                 pthread_mutex_unlock(&ds->mu);
                 rc = -1;
                 continue;

@@ -118,6 +118,12 @@ bool dbd_exec_batch(const dbd_exec_env *x, const dbd_op *batch,
     uint64_t rows = 0;
 
     msg[0] = '\0';
+    if (atomic && (x->c->caps & DBD_CAP_TRANSACTION) == 0) {
+        st = DBD_UNSUPPORTED;
+        snprintf(msg, sizeof msg, "atomic batch: the datasource's connector "
+                 "(changed since the request was queued) has no transactions");
+        goto finish;
+    }
     if (atomic) {
         st = txn(x->c->begin, x, "begin", msg, sizeof msg, &broken);
         if (st != DBD_OK)

@@ -152,7 +152,7 @@ dbd_status dbd_datasource_submit(dbd_datasource *ds, dbd_job *job, char *msg,
         dbd_counters_queued(ds->env->global, &ds->counters, 1);
         /* With one host any idle worker will do; with several, only some
          * may take this job, so all must look. */
-        if (be->nhosts == 1)
+        if (be->nhosts == 1 && ds->standby == NULL)
             pthread_cond_signal(&ds->work);
         else
             pthread_cond_broadcast(&ds->work);

@@ -58,7 +58,6 @@ typedef struct ds_host {
     atomic_uint_fast64_t retried; /* reads handed to another host */
 
     unsigned nopen;           /* connections open */
-    unsigned nconnecting;     /* workers before their first attempt */
     dbd_host_state state;
     char last_error[512];
     int check;                /* CHECK_*: a swap's verdict on this host */

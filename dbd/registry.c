@@ -167,10 +167,19 @@ static bool same_file(const struct stat *a, const struct stat *b)
 static void *dlopen_new_copy(const char *path, unsigned generation,
                              struct stat *id, char *err, size_t errlen)
 {
-    char name[128];
+    char name[4096];
     size_t n;
     void *handle = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd;
+
+    /* Each "./" makes the name longer: the names run out after about
+     * 2000 replacements of one module, and a restart is due by then. */
+    if (generation > (sizeof name - 64) / 2) {
+        snprintf(err, errlen, "%s: replaced too often to load again; "
+                 "restart dbd", path);
+        return NULL;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -181,7 +190,7 @@ static void *dlopen_new_copy(const char *path, unsigned generation,
         goto out;
     }
     n = (size_t)snprintf(name, sizeof name, "/proc/self/");
-    for (unsigned i = 0; i < generation && n + 2 < sizeof name - 32; i++)
+    for (unsigned i = 0; i < generation; i++)
         n += (size_t)snprintf(name + n, sizeof name - n, "./");
     snprintf(name + n, sizeof name - n, "fd/%d", fd);
     handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
@@ -287,9 +296,15 @@ static const struct dbd_connector *get(dbd_registry *reg, const char *scheme,
     module *m = latest(reg, scheme, &count);
 
     if (m != NULL && fresh && file_changed(reg, m)) {
-        if (m->conn != NULL)
-            log_notice(reg->log, "connector %s changed on disk; loading the "
-                       "new file for new connections", scheme);
+        if (m->conn == NULL) {
+            /* A failed load holds nothing: try again in its place. */
+            free(m->error);
+            m->error = NULL;
+            load(reg, m, count);
+            goto out;
+        }
+        log_notice(reg->log, "connector %s changed on disk; loading the new "
+                   "file for new connections", scheme);
         m = NULL;
     }
     if (m == NULL) {
@@ -309,6 +324,7 @@ static const struct dbd_connector *get(dbd_registry *reg, const char *scheme,
         reg->nmods++;
         load(reg, m, count);
     }
+out:
     if (m->conn == NULL)
         str_copy(err, errlen, m->error != NULL ? m->error : "out of memory");
     return m->conn;

@@ -12,16 +12,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+static bool is_plain_read(const void *ctx, const dbd_job *job)
+{
+    (void)ctx;
+    return job->req->op.kind == DBD_OP_QUERY;
+}
+
+static bool any_job(const void *ctx, const dbd_job *job)
+{
+    (void)ctx;
+    (void)job;
+    return true;
+}
+
 /* Makes `next` current and retires the current generation; mu held. */
 static void switch_locked(dbd_datasource *ds, dbd_backend *next,
                           int64_t drain_deadline_mono_us)
 {
     dbd_backend *old = ds->cur;
+    dbd_queue moved = {0};
+    dbd_job *job;
+
     next->phase = BE_ACTIVE;
     ds->cur = next;
     dbd_backend_retire_locked(old, drain_deadline_mono_us);
     ds->last_error[0] = '\0';
-    /* Reads queued for replicas must still be served by a mode without. */
+    /* Into primary-replica: queued reads belong to the replicas.  (Out of
+     * it, workers of every mode also serve the read queue.) */
+    if (next->cfg->mode == DBD_MODE_PRIMARY_REPLICA)
+        while ((job = dbd_queue_take_if(&ds->queue, is_plain_read, NULL)) !=
+               NULL)
+            dbd_queue_push(&ds->rqueue, job);
+    /* Reads to retry name a host of the old generation: any host of the
+     * new one may take them, none may match that address by chance. */
+    while ((job = dbd_queue_take_if(&ds->retryq, any_job, NULL)) != NULL) {
+        job->failed_host = &ds->retryq;
+        dbd_queue_push(&moved, job);
+    }
+    ds->retryq = moved;
     pthread_cond_broadcast(&ds->work);
 }
 

@@ -34,7 +34,6 @@ typedef struct worker_state {
     dbd_backend *be;
     dbd_datasource *ds;
     void *conn;           /* NULL while disconnected */
-    bool tried;           /* a first open attempt was made */
     bool ever_open;
     unsigned backoff_ms;
     int64_t next_try_mono_us;
@@ -93,6 +92,18 @@ static bool any_read(const void *ctx, const dbd_job *job)
     return true;
 }
 
+/* A read to retry that only its failed host could still take; ctx is
+ * the current generation. */
+static bool retry_unservable(const void *ctx, const dbd_job *job)
+{
+    const dbd_backend *be = ctx;
+    for (size_t i = 0; i < be->nhosts; i++)
+        if ((const void *)&be->hosts[i] != job->failed_host &&
+            be->hosts[i].state != DBD_HOST_DOWN)
+            return false;
+    return true;
+}
+
 void dbd_ds_reject_unservable_locked(dbd_datasource *ds,
                                      const dbd_outlet *outlet)
 {
@@ -100,7 +111,7 @@ void dbd_ds_reject_unservable_locked(dbd_datasource *ds,
     dbd_job *jobs = NULL, **tail = &jobs;
     char msg[600];
 
-    if (be == NULL || ds->closing)
+    if (be == NULL)
         return;
     if (dbd_backend_down_locked(be, false)) {
         *tail = dbd_queue_take_all(&ds->queue);
@@ -113,6 +124,12 @@ void dbd_ds_reject_unservable_locked(dbd_datasource *ds,
             tail = &(*tail)->next;
         for (dbd_job *j; (j = dbd_queue_take_if(&ds->retryq, any_read,
                                                 NULL)) != NULL;) {
+            *tail = j;
+            tail = &j->next;
+        }
+    } else {
+        for (dbd_job *j; (j = dbd_queue_take_if(&ds->retryq, retry_unservable,
+                                                be)) != NULL;) {
             *tail = j;
             tail = &j->next;
         }
@@ -133,7 +150,9 @@ static void host_failed(worker_state *s, const char *err, bool open_failed)
     dbd_datasource *ds = s->ds;
     atomic_fetch_add(&h->errors, 1);
     str_copy(h->last_error, sizeof h->last_error, err);
-    str_copy(ds->last_error, sizeof ds->last_error, err);
+    /* A swap's candidate or a retired generation is not the datasource. */
+    if (s->be->phase == BE_ACTIVE)
+        str_copy(ds->last_error, sizeof ds->last_error, err);
     h->state = open_failed && h->nopen == 0 ? DBD_HOST_DOWN
                                             : DBD_HOST_SUSPECT;
     pthread_cond_broadcast(&ds->work); /* who serves may have changed */
@@ -156,10 +175,6 @@ static void try_open(worker_state *s)
     st = s->be->conn->open(&h->host, h->url, h->opts, h->nopts, &conn, err,
                            sizeof err);
     pthread_mutex_lock(&ds->mu);
-    if (!s->tried) {
-        s->tried = true;
-        h->nconnecting--;
-    }
     if (st == DBD_OK && conn != NULL) {
         s->conn = conn;
         h->nopen++;
@@ -403,13 +418,14 @@ static bool run_job(worker_state *s, dbd_job *job, bool may_defer,
 static void retry_or_answer(worker_state *s, dbd_job *job, const char *why)
 {
     dbd_datasource *ds = s->ds;
-    const void *target = retry_target(s, job, 0);
+    const void *target = ds->stop ? NULL : retry_target(s, job, 0);
     if (target != NULL && job->deadline_us > now_real_us()) {
         job->failed_host = target;
         atomic_fetch_add(&s->h->retried, 1);
         dbd_queue_push_front(&ds->retryq, job);
         dbd_counters_queued(ds->env->global, &ds->counters, 1);
         pthread_cond_broadcast(&ds->work);
+        dbd_replyq_notify(ds->env->replies); /* its deadline needs the sweep */
         return;
     }
     pthread_mutex_unlock(&ds->mu);
@@ -508,7 +524,6 @@ static bool serve_one(worker_state *s)
 
     why[0] = '\0';
     broken = run_job(s, job, may_defer, &deferred, &outcome, why, sizeof why);
-    dbd_counters_in_flight(global, &ds->counters, -1);
     pthread_mutex_lock(&ds->mu);
     if (outcome == DBD_OK)
         note_tables_locked(ds, &job->req->op);
@@ -520,6 +535,8 @@ static bool serve_one(worker_state *s)
         retry_or_answer(s, job, why[0] != '\0' ? why : "connection broken");
     else
         dbd_job_destroy(&job);
+    /* after a requeue: the drain check must always see the job */
+    dbd_counters_in_flight(global, &ds->counters, -1);
     return true;
 }
 
@@ -562,9 +579,9 @@ void *dbd_worker_main(void *arg)
     }
     if (s.conn != NULL)
         h->nopen--;
-    if (!s.tried)
-        h->nconnecting--;
     be->nlive--;
+    if (ds->closing) /* the others may be done too */
+        pthread_cond_broadcast(&ds->work);
     pthread_mutex_unlock(&ds->mu);
     if (s.conn != NULL)
         be->conn->close(s.conn);
