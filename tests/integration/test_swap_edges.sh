@@ -15,8 +15,21 @@
 #  - a swap whose check is still pending when a reload changes the
 #    datasource is answered CONFIG "cancelled" (the new backend is a SQLite
 #    file another process holds locked, so its check cannot end);
+#  - requests keep flowing while a swap is being checked: a datasource of
+#    one host and one connection that never pings answers each of several
+#    requests sent while the new backend's second host holds the check (its
+#    first host's worker waits as a standby meanwhile, and a request must
+#    wake the current worker, not that one);
+#  - a datasource in mode failover whose second host only waits, removed by
+#    a reload while a request runs and another is queued, is closed once
+#    the running one ends (its workers wake each other as they end);
 #  - SIGHUP with a broken file changes nothing and logs "reload refused";
-#    with the file fixed, SIGHUP applies it.
+#    with the file fixed, SIGHUP applies it;
+#  - an atomic batch queued on a SQLite datasource behind a request that
+#    waits for a lock, then a swap to a connector without transactions (the
+#    text files or the LDAP server tests/run started, whichever lacks the
+#    capability; skipped when neither does): the batch is answered
+#    UNSUPPORTED, dbd stays up and serves from the new backend.
 #
 # Stops what it started by the recorded PIDs.  Prints TAP.  Needs DBD_BUILD
 # (dbd, dbctl and the connector modules) and the sqlite3 shell.
@@ -50,7 +63,9 @@ LOG=$DIR/dbd.log
 DBD_PID=
 RAW_PID=    # the straggler's client
 SWAP_PID=   # the swap that waits for its check
-LOCK_PID=   # the sqlite3 shell that holds c.sqlite locked
+LOCK_PID=   # the sqlite3 shell that holds a SQLite file locked (lock_file)
+Q1_PID=     # clients whose requests wait for that lock
+Q2_PID=
 
 now_ms() { date +%s%3N; }
 
@@ -58,7 +73,7 @@ now_ms() { date +%s%3N; }
 cleanup() {
     local pid
     exec 7>&-   # the lock holder reads EOF and exits
-    for pid in "$LOCK_PID" "$SWAP_PID" "$RAW_PID"; do
+    for pid in "$LOCK_PID" "$SWAP_PID" "$RAW_PID" "$Q1_PID" "$Q2_PID"; do
         [ -n "$pid" ] || continue
         kill -TERM "$pid" 2>/dev/null
         wait "$pid" 2>/dev/null
@@ -79,6 +94,57 @@ wait_log() {
         [ "$(now_ms)" -lt "$end" ] || return 1
         sleep 0.1
     done
+}
+
+# wait_counter NAME VALUE: until counter NAME of `dbctl stats` is VALUE (up
+# to 10 s); fails when it never is.
+wait_counter() {
+    for _ in $(seq 1 100); do
+        [ "$(counter "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# lock_file FILE: a sqlite3 shell takes an exclusive lock on FILE (a file
+# in rollback-journal mode: no other connection reads or writes it) and
+# holds it until unlock_file; its input is fd 7, its PID LOCK_PID.  Fails
+# when the lock is not taken within 5 s.  One lock at a time.
+lock_file() {
+    rm -f "$DIR/lock.fifo" "$DIR/lock.out"
+    mkfifo "$DIR/lock.fifo" || return 1
+    sqlite3 "$1" < "$DIR/lock.fifo" > "$DIR/lock.out" 2>&1 &
+    LOCK_PID=$!
+    exec 7> "$DIR/lock.fifo"
+    echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7
+    for _ in $(seq 1 50); do
+        grep -qx locked "$DIR/lock.out" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# unlock_file: the lock holder rolls back and exits.
+unlock_file() {
+    [ -n "$LOCK_PID" ] || return 0
+    echo "ROLLBACK;" >&7
+    exec 7>&-
+    wait "$LOCK_PID"
+    LOCK_PID=
+}
+
+# url_enc TEXT: TEXT with every byte but letters, digits and . _ ~ / -
+# percent-escaped, for a URL parameter.
+url_enc() {
+    local s=$1 out='' c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9._~/-]) out+=$c ;;
+            *) out+=$(printf '%%%02X' "'$c") ;;
+        esac
+    done
+    printf '%s\n' "$out"
 }
 
 # log_count TEXT: lines of the log holding TEXT.
@@ -105,11 +171,20 @@ ds_view() {
 }
 
 # --- files, modules, configuration ---------------------------------------------
-for f in a b c ra rb; do
+for f in a b c ra rb w1 w2 w3 g1 g2; do
     sqlite3 "$DIR/$f.sqlite" \
         "CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER); INSERT INTO t VALUES ('$f', 1);" ||
         { not_ok "the SQLite files are made"; tap_end; exit 1; }
 done
+# The Kamailio tables, for the batch swapped from SQLite to another
+# connector (text files or LDAP).
+if ! { "$SRC/tools/dbd-schema" sqlite "$DIR/bt.sqlite" &&
+        "$SRC/tools/dbd-schema" text "$DIR/text" &&
+        "$SRC/tools/dbd-schema" text "$DIR/bt-text"; }; then
+    not_ok "the Kamailio tables are made"
+    tap_end
+    exit 1
+fi
 fixture_connectors "$DIR/connectors"
 SQLITE_SO=$DBD_BUILD/connectors/sqlite/.libs/sqlite.so
 [ -f "$DIR/connectors/sqlite.so" ] || { not_ok "the sqlite connector is built"; tap_end; exit 1; }
@@ -122,8 +197,21 @@ if [ -n "${DBD_TEST_PGSQL_URL:-}" ] && [ -f "$DIR/connectors/pgsql.so" ]; then
     PG_PASS=$(printf '%s\n' "$PG_URL" | sed -n 's|^[a-z]*://[^:/@]*:\([^@]*\)@.*|\1|p')
 fi
 
+# LDAP: the slapd tests/run started (a connector without transactions).
+LDAP_URL=
+if [ -n "${DBD_TEST_LDAP_URL:-}" ] && [ -n "${DBD_TEST_LDAP_MAPPING:-}" ] &&
+        [ -f "$DIR/connectors/ldap.so" ]; then
+    LDAP_URL=$DBD_TEST_LDAP_URL
+fi
+
 SQ_EXTRA=''   # more keys of [datasource sq]
 EXTRA=''      # more sections
+GONE=yes      # whether [datasource gone] is in the file
+# w: one host, one connection, no pings: an idle worker sleeps until a
+# request wakes it.  gone: failover, so its second host only waits.  bt:
+# one connection; the file stays in rollback-journal mode, so a lock by
+# another process holds its reads.  tx and ld (LDAP, when there is a
+# server): their connectors' capabilities.
 write_conf() {
     {
         fixture_dbd_section "$DIR" 500
@@ -137,7 +225,36 @@ $SQ_EXTRA
 url = sqlite://$DIR/ra.sqlite sqlite://$DIR/rb.sqlite
 mode = round-robin
 pool = 1
+
+[datasource w]
+url = sqlite://$DIR/w1.sqlite
+pool = 1
+ping_interval = 0
+
+[datasource bt]
+url = sqlite://$DIR/bt.sqlite?journal_mode=delete&busy_timeout=20000
+pool = 1
+
+[datasource tx]
+url = text://$DIR/text
+pool = 1
 CONF
+        if [ "$GONE" = yes ]; then
+            cat <<CONF
+
+[datasource gone]
+url = sqlite://$DIR/g1.sqlite?journal_mode=delete&busy_timeout=20000 sqlite://$DIR/g2.sqlite
+mode = failover
+pool = 1
+ping_interval = 0
+CONF
+        fi
+        if [ -n "$LDAP_URL" ]; then
+            printf '\n[datasource ld]\nurl = %s\noption.mapping = %s\n' \
+                "$LDAP_URL" "$DBD_TEST_LDAP_MAPPING"
+            printf 'option.binddn = %s\noption.password = %s\npool = 1\n' \
+                "${DBD_TEST_LDAP_BINDDN:-}" "${DBD_TEST_LDAP_PASSWORD:-}"
+        fi
         if [ -n "$PG_URL" ]; then
             printf '\n[datasource pg]\nurl = %s\nallow_raw = yes\n' "$PG_URL"
         fi
@@ -282,17 +399,11 @@ fi
 # c.sqlite is locked (rollback journal, exclusive lock) by a sqlite3 shell:
 # the new backend's connections wait for it up to busy_timeout, so the
 # check stays pending until the lock is released.
-mkfifo "$DIR/lock.fifo"
-sqlite3 "$DIR/c.sqlite" < "$DIR/lock.fifo" > "$DIR/lock.out" 2>&1 &
-LOCK_PID=$!
-exec 7> "$DIR/lock.fifo"
-echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7
-locked=no
-for _ in $(seq 1 50); do
-    grep -qx locked "$DIR/lock.out" && { locked=yes; break; }
-    sleep 0.1
-done
-check "c.sqlite is locked by another process" "$locked" yes
+if lock_file "$DIR/c.sqlite"; then
+    ok "c.sqlite is locked by another process"
+else
+    not_ok "c.sqlite is locked by another process" "$(cat "$DIR/lock.out")"
+fi
 swaps0=$(counter ds.sq.swaps)
 C_URL="sqlite://$DIR/c.sqlite?busy_timeout=20000"
 (
@@ -317,10 +428,7 @@ SWAP_PID=
 check "the pending swap is answered CONFIG" "$(cat "$DIR/swap.rc")" 8
 check "... saying it was cancelled by the reload" \
     "$(grep -c 'the swap was cancelled: a configuration reload changed the datasource meanwhile' "$DIR/swap.out")" 1
-echo "ROLLBACK;" >&7
-exec 7>&-
-wait "$LOCK_PID"
-LOCK_PID=
+unlock_file
 if wait_log 10 "[sq] old backend $C_URL closed"; then
     ok "the cancelled backend is closed once the lock is released"
 else
@@ -329,6 +437,96 @@ fi
 check "sq serves a.sqlite, as the reloaded file says" "$(first_k sq t)" a
 check "... with pool 3" "$(dbctl datasources | awk 'NF == 0 { exit } $1 == "sq" { print $5 }')" 3
 check "the cancelled swap is not counted" "$(counter ds.sq.swaps)" "$swaps0"
+
+# --- requests while a swap is being checked ---------------------------------------
+# w has one host: before the fix a request signalled one sleeping worker,
+# which could be the new backend's standby instead of w's only worker;
+# with no pings to wake that one, the request waited for its deadline.
+# The new backend's first host (w2) passes its check at once and its worker
+# waits; the second (w3, locked) holds the check.
+check "w serves w1.sqlite" "$(first_k w t)" w1
+if lock_file "$DIR/w3.sqlite"; then
+    ok "w3.sqlite is locked by another process"
+else
+    not_ok "w3.sqlite is locked by another process" "$(cat "$DIR/lock.out")"
+fi
+W_NEW="sqlite://$DIR/w2.sqlite sqlite://$DIR/w3.sqlite?busy_timeout=20000"
+(
+    # shellcheck disable=SC2086  # W_NEW is two URLs
+    dbctl --timeout 25000 swap w $W_NEW > "$DIR/wswap.out" 2>&1
+    echo "$?" > "$DIR/wswap.rc"
+) &
+SWAP_PID=$!
+# The standby's first connection is open: its check follows at once.
+if wait_log 10 "[w] swap to $W_NEW: checking the new backend" &&
+        wait_log 10 "[w#0] connection 0 open"; then
+    ok "the swap of w is being checked, its first host connected"
+else
+    not_ok "the swap of w is being checked, its first host connected" "$(tail -5 "$LOG")"
+fi
+: > "$DIR/w.answers"
+for i in 1 2 3 4 5; do
+    out=$(dbctl --timeout 3000 query w t --columns k 2>&1)
+    echo "$i $? $(printf '%s\n' "$out" | awk 'NR == 3 { print $1 }')" >> "$DIR/w.answers"
+done
+diag "$(tr '\n' ';' < "$DIR/w.answers")"
+check "5 queries to w during the check: each answered OK from w1.sqlite (none waits for its deadline)" \
+    "$(awk '{ printf "%s:%s ", $2, $3 }' "$DIR/w.answers")" "0:w1 0:w1 0:w1 0:w1 0:w1 "
+check "... while the swap is still being checked" \
+    "$([ -e "$DIR/wswap.rc" ] || echo waiting)" waiting
+unlock_file
+wait "$SWAP_PID"
+SWAP_PID=
+check "the lock released, the swap of w is answered OK" "$(cat "$DIR/wswap.rc")" 0
+check "w serves w2.sqlite" "$(first_k w t)" w2
+
+# --- a removed datasource closes ------------------------------------------------------
+# gone's first host runs a request held by a lock, another waits in its
+# queue, and gone is removed by a reload.  The second host's worker wakes
+# at the removal, finds a job in the queue that is not its own (failover)
+# and sleeps again: before the fix nothing woke it when the first host's
+# worker ended, and gone was never closed.
+check "gone serves g1.sqlite" "$(first_k gone t)" g1
+if lock_file "$DIR/g1.sqlite"; then
+    ok "g1.sqlite is locked by another process"
+else
+    not_ok "g1.sqlite is locked by another process" "$(cat "$DIR/lock.out")"
+fi
+(
+    dbctl --timeout 15000 query gone t > "$DIR/g.q1.out" 2>&1
+    echo "$?" > "$DIR/g.q1.rc"
+) &
+Q1_PID=$!
+wait_counter ds.gone.in_flight 1
+check "a query of gone runs (waits for the lock)" "$(counter ds.gone.in_flight)" 1
+(
+    dbctl --timeout 15000 query gone t > "$DIR/g.q2.out" 2>&1
+    echo "$?" > "$DIR/g.q2.rc"
+) &
+Q2_PID=$!
+wait_counter ds.gone.queued 1
+check "a second query of gone waits in its queue" "$(counter ds.gone.queued)" 1
+GONE=no
+write_conf
+out=$(dbctl reload 2>&1)
+check "reload without gone: OK" "$?" 0
+check "... gone removed" "$(printf '%s\n' "$out" | awk '$1 == "gone" { print $2 }')" removed
+wait "$Q1_PID" "$Q2_PID"
+Q1_PID=''
+Q2_PID=''
+check "both queries of gone are answered TIMEOUT after drain_timeout" \
+    "$(cat "$DIR/g.q1.rc" "$DIR/g.q2.rc" | tr '\n' ' ')" "5 5 "
+check "... saying gone was removed" \
+    "$(cat "$DIR/g.q1.out" "$DIR/g.q2.out" | grep -c 'datasource "gone" was removed by a reload and this request did not finish within drain_timeout')" 2
+check "gone is not closed while its query still runs" "$(log_count 'datasource gone closed')" 0
+unlock_file
+if wait_log 5 "datasource gone closed"; then
+    ok "once the lock is released, the log says datasource gone closed (within 5 s)"
+else
+    not_ok "once the lock is released, the log says datasource gone closed (within 5 s)" "$(tail -5 "$LOG")"
+fi
+dbctl query gone t > /dev/null 2>&1
+check "gone is no more (NOTFOUND)" "$?" 1
 
 # --- SIGHUP with a broken file, then with the file fixed ---------------------------
 view0=$(ds_view)
@@ -363,8 +561,87 @@ check "... the other datasources are unchanged" \
     "$(ds_view | grep -v sq2)" "$view0"
 check "sq still serves a.sqlite" "$(first_k sq t)" a
 
+# --- an atomic batch queued across a swap to a connector without transactions ---
+# bt's only worker waits for a lock; an atomic batch waits in the queue
+# behind it; bt is swapped to a backend whose connector has no
+# transactions: the batch must be refused (before the fix dbd called the
+# begin the connector does not have, and crashed).  The backend: the text
+# files or the LDAP directory, the first whose connector lacks the
+# "transaction" capability (in `dbctl datasources`); skipped when none does.
+NOTXN_URL=
+for ds in tx ld; do
+    caps=$(dbctl datasources | awk -v n="$ds" 'NF == 0 { exit } $1 == n { print $(NF - 1) }')
+    diag "datasource $ds: ${caps:-not configured}"
+    [ -n "$caps" ] || continue
+    printf '%s\n' "$caps" | tr ',' '\n' | grep -qx transaction && continue
+    case $ds in
+        tx) NOTXN_URL="text://$DIR/bt-text" ;;
+        ld) NOTXN_URL="$LDAP_URL?mapping=$(url_enc "$DBD_TEST_LDAP_MAPPING")&binddn=$(url_enc "${DBD_TEST_LDAP_BINDDN:-}")&password=$(url_enc "${DBD_TEST_LDAP_PASSWORD:-}")" ;;
+    esac
+    break
+done
+if [ -z "$NOTXN_URL" ]; then
+    for _ in $(seq 1 15); do skip "no connector without transactions (text has them, and LDAP when there is a server)"; done
+else
+    NOTXN_SCHEME=${NOTXN_URL%%://*}
+    check "bt serves the version table" \
+        "$(dbctl query bt version table_name=version --columns table_version | awk 'NR == 3 { print $1 }')" 1
+    if lock_file "$DIR/bt.sqlite"; then
+        ok "bt.sqlite is locked by another process"
+    else
+        not_ok "bt.sqlite is locked by another process" "$(cat "$DIR/lock.out")"
+    fi
+    (
+        dbctl --timeout 15000 query bt version > "$DIR/bt.q.out" 2>&1
+        echo "$?" > "$DIR/bt.q.rc"
+    ) &
+    Q1_PID=$!
+    wait_counter ds.bt.in_flight 1
+    check "a query of bt runs (waits for the lock)" "$(counter ds.bt.in_flight)" 1
+    (
+        printf 'insert version table_name=swap-edges-batch table_version:=7\n' |
+            dbctl --timeout 15000 batch bt - > "$DIR/bt.batch.out" 2>&1
+        echo "$?" > "$DIR/bt.batch.rc"
+    ) &
+    Q2_PID=$!
+    wait_counter ds.bt.queued 1
+    check "an atomic batch waits in bt's queue" "$(counter ds.bt.queued)" 1
+    out=$(dbctl swap bt "$NOTXN_URL" 2>&1)
+    rc=$?
+    check "swap bt to $NOTXN_SCHEME meanwhile: OK" "$rc" 0
+    [ "$rc" = 0 ] || diag "$out"
+    wait "$Q2_PID"
+    Q2_PID=
+    check "the queued atomic batch is answered UNSUPPORTED" "$(cat "$DIR/bt.batch.rc")" 7
+    check "... saying the connector has no transactions" \
+        "$(grep -c "atomic batch: the datasource's connector (changed since the request was queued) has no transactions" "$DIR/bt.batch.out")" 1
+    wait "$Q1_PID"
+    Q1_PID=
+    check "the query held by the lock is answered TIMEOUT at the drain deadline" \
+        "$(cat "$DIR/bt.q.rc") $(grep -c 'datasource "bt" switched backends' "$DIR/bt.q.out")" "5 1"
+    unlock_file
+    check "dbd is still running" "$(kill -0 "$DBD_PID" 2>/dev/null && echo running)" running
+    if wait_log 5 "[bt] old backend sqlite://$DIR/bt.sqlite?"; then
+        ok "the old backend of bt closes once the lock is released"
+    else
+        not_ok "the old backend of bt closes once the lock is released" "$(tail -5 "$LOG")"
+    fi
+    dbctl ping bt > /dev/null 2>&1
+    check "bt answers a ping" "$?" 0
+    check "bt is served by $NOTXN_SCHEME" \
+        "$(dbctl datasources | awk 'NF == 0 { exit } $1 == "bt" { print $2 }')" "$NOTXN_SCHEME"
+    check "... it answers a query of the version table" \
+        "$(dbctl query bt version table_name=version --columns table_version | awk 'NR == 3 { print $1 }')" 1
+    check "... where the batch wrote nothing" \
+        "$(dbctl query bt version table_name=swap-edges-batch | tail -1)" "(0 rows)"
+    check "... and which still has its own rows (of subscriber)" \
+        "$(dbctl query bt version table_name=subscriber --columns table_version | awk 'NR == 3 { print $1 }')" 7
+fi
+
 pats=(-e s3cretpw)
 [ -n "$PG_PASS" ] && pats+=(-e ":$PG_PASS@")
+[ -n "$LDAP_URL" ] && [ -n "${DBD_TEST_LDAP_PASSWORD:-}" ] &&
+    pats+=(-e "password=$DBD_TEST_LDAP_PASSWORD")
 leaks=$(grep -F "${pats[@]}" "$LOG")
 check "dbd logs no password of a URL" "$leaks" ""
 
