@@ -50,3 +50,4 @@ tests_integration_test_badinput_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CF
 tests_integration_test_badinput_LDADD = proto/libdbdcodec.la proto/libdbdcore.la \
 	$(ZMQ_LIBS) $(MSGPACK_LIBS)
 EXTRA_DIST += tests/integration/test_lifecycle.sh
+include $(srcdir)/dbd/audit.mk

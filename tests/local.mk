@@ -10,6 +10,7 @@ include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/codec.mk
 include $(srcdir)/tests/unit/client.mk
 include $(srcdir)/tests/unit/dbd.mk
+include $(srcdir)/tests/unit/audit.mk
 include $(srcdir)/tests/unit/sqlite.mk
 include $(srcdir)/tests/unit/text.mk
 include $(srcdir)/tests/unit/mysql.mk
