@@ -15,6 +15,8 @@
 
 #include <nettle/sha2.h>
 
+#include "hex.h"
+
 #define PREV_KEY ",\"prev\":\""
 #define HASH_KEY "\",\"hash\":\""
 #define TAIL_END "\"}"
@@ -27,40 +29,6 @@
 /* Read in blocks; a line is gathered in a buffer capped at the limit. */
 #define READ_BLOCK 16384
 
-static const char hex_digits[] = "0123456789abcdef";
-
-static void hex_encode(const unsigned char *raw, char *hex)
-{
-    for (size_t i = 0; i < DBD_AUDIT_HASH_SIZE; i++) {
-        hex[2 * i] = hex_digits[raw[i] >> 4];
-        hex[2 * i + 1] = hex_digits[raw[i] & 0x0f];
-    }
-}
-
-static int hex_value(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    return -1; /* upper case too: the format says lowercase */
-}
-
-/* 64 lowercase hex digits at hex -> raw; -1 (raw unchanged) if not. */
-static int hex_decode(const char *hex, unsigned char *raw)
-{
-    unsigned char tmp[DBD_AUDIT_HASH_SIZE];
-    for (size_t i = 0; i < DBD_AUDIT_HASH_SIZE; i++) {
-        int hi = hex_value(hex[2 * i]);
-        int lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        tmp[i] = (unsigned char)(hi << 4 | lo);
-    }
-    memcpy(raw, tmp, sizeof tmp);
-    return 0;
-}
-
 void dbd_audit_chain_init(dbd_audit_chain *c)
 {
     memset(c->prev, 0, sizeof c->prev);
@@ -70,7 +38,7 @@ void dbd_audit_chain_init(dbd_audit_chain *c)
 int dbd_audit_chain_init_hex(dbd_audit_chain *c, const char *hex)
 {
     if (hex == NULL || strlen(hex) != DBD_AUDIT_HEX_SIZE ||
-        hex_decode(hex, c->prev) != 0)
+        !dbd_hex_decode(hex, DBD_AUDIT_HASH_SIZE, c->prev))
         return -1;
     c->records = 0;
     return 0;
@@ -79,8 +47,7 @@ int dbd_audit_chain_init_hex(dbd_audit_chain *c, const char *hex)
 void dbd_audit_chain_hex(const dbd_audit_chain *c,
                          char hex[DBD_AUDIT_HEX_SIZE + 1])
 {
-    hex_encode(c->prev, hex);
-    hex[DBD_AUDIT_HEX_SIZE] = '\0';
+    dbd_hex_encode(c->prev, DBD_AUDIT_HASH_SIZE, hex);
 }
 
 /* The hash of a record: prev raw bytes, then the line up to ,"hash":". */
@@ -99,25 +66,25 @@ int dbd_audit_seal(dbd_audit_chain *c, const char *body, size_t len,
 {
     size_t start = out->len;
     unsigned char digest[DBD_AUDIT_HASH_SIZE];
-    char hex[DBD_AUDIT_HEX_SIZE];
+    char hex[DBD_AUDIT_HEX_SIZE + 1];
     int rc = -1;
 
     if (out->failed || len == 0 || body[0] != '{' ||
         memchr(body, '\n', len) != NULL)
         goto out;
     /* Build the hashed head in out itself, so it is hashed as written. */
-    hex_encode(c->prev, hex);
+    dbd_hex_encode(c->prev, DBD_AUDIT_HASH_SIZE, hex);
     dbd_buf_append(out, body, len);
     dbd_buf_append(out, PREV_KEY, PREV_KEY_LEN);
-    dbd_buf_append(out, hex, sizeof hex);
+    dbd_buf_append(out, hex, DBD_AUDIT_HEX_SIZE);
     dbd_buf_append_char(out, '"');
     if (out->failed)
         goto out;
     record_hash(c->prev, out->data + start, out->len - start, digest);
-    hex_encode(digest, hex);
+    dbd_hex_encode(digest, DBD_AUDIT_HASH_SIZE, hex);
     /* The closing quote of prev is already there: skip it in the key. */
     dbd_buf_append(out, HASH_KEY + 1, HASH_KEY_LEN - 1);
-    dbd_buf_append(out, hex, sizeof hex);
+    dbd_buf_append(out, hex, DBD_AUDIT_HEX_SIZE);
     dbd_buf_append(out, TAIL_END "\n", TAIL_END_LEN + 1);
     if (out->failed)
         goto out;
@@ -226,7 +193,8 @@ static int check_line(const char *line, size_t len, dbd_audit_chain *c,
                 "no ,\"prev\":\"...\",\"hash\":\"...\"} at the end of the line");
         return 1;
     }
-    if (hex_decode(prev_hex, prev) != 0 || hex_decode(hash_hex, hash) != 0) {
+    if (!dbd_hex_decode(prev_hex, DBD_AUDIT_HASH_SIZE, prev) ||
+        !dbd_hex_decode(hash_hex, DBD_AUDIT_HASH_SIZE, hash)) {
         problem(out, DBD_AUDIT_MALFORMED,
                 "prev or hash is not 64 lowercase hex digits");
         return 1;

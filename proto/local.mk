@@ -10,7 +10,8 @@ proto_libdbdcore_la_SOURCES = \
 	proto/result.c proto/result.h \
 	proto/ident.c proto/ident.h \
 	proto/url.c proto/url.h \
-	proto/buf.c proto/buf.h
+	proto/buf.c proto/buf.h \
+	proto/hex.c proto/hex.h
 
 # MessagePack codec.
 noinst_LTLIBRARIES += proto/libdbdcodec.la

@@ -1,5 +1,6 @@
 /* branch.c - Via branches for stateless forwarding (see branch.h). */
 #include "branch.h"
+#include "hex.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -29,16 +30,6 @@ static void feed_mac(struct hmac_sha256_ctx *h, const char *s)
     else
         hmac_sha256_update(h, strlen(s), (const uint8_t *)s);
     hmac_sha256_update(h, 1, &sep);
-}
-
-static void hex_digest(const uint8_t *d, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < SIP_BRANCH_PART_HEX / 2; i++) {
-        out[2 * i] = digits[d[i] >> 4];
-        out[2 * i + 1] = digits[d[i] & 15];
-    }
-    out[SIP_BRANCH_PART_HEX] = '\0';
 }
 
 static const char *from_tag(const osip_message_t *m)
@@ -104,7 +95,7 @@ static void tx_part(const sip_branch_key *k, osip_via_t *via,
     feed_mac(&h, via_param(via, "received"));
     feed_mac(&h, via_param(via, "rport"));
     hmac_sha256_digest(&h, sizeof d, d);
-    hex_digest(d, out);
+    dbd_hex_encode(d, SIP_BRANCH_PART_HEX / 2, out);
 }
 
 void sip_branch_loop_part(const osip_message_t *req,
@@ -121,7 +112,7 @@ void sip_branch_loop_part(const osip_message_t *req,
     feed_sha(&h, req->call_id != NULL ? req->call_id->host : NULL);
     feed_sha(&h, req->cseq != NULL ? req->cseq->number : NULL);
     sha256_digest(&h, sizeof d, d);
-    hex_digest(d, out);
+    dbd_hex_encode(d, SIP_BRANCH_PART_HEX / 2, out);
     osip_free(ruri);
 }
 

@@ -3,6 +3,7 @@
  * RFC 8760) on nettle's MD5 and SHA-256.
  */
 #include "digest.h"
+#include "hex.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -49,7 +50,6 @@ static void hasher_field(hasher *h, const char *s, bool last)
 
 static void hasher_hex(hasher *h, char out[SIP_DIGEST_HEX_MAX])
 {
-    static const char hexdigits[] = "0123456789abcdef";
     uint8_t raw[SHA256_DIGEST_SIZE];
     size_t n;
 
@@ -60,11 +60,7 @@ static void hasher_hex(hasher *h, char out[SIP_DIGEST_HEX_MAX])
         n = MD5_DIGEST_SIZE;
         md5_digest(&h->u.md5, n, raw);
     }
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hexdigits[raw[i] >> 4];
-        out[2 * i + 1] = hexdigits[raw[i] & 0x0f];
-    }
-    out[2 * n] = '\0';
+    dbd_hex_encode(raw, n, out);
 }
 
 /* ASCII lowercase without a branch on the character (used on secrets). */

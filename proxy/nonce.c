@@ -3,6 +3,7 @@
  * nonce.h for the format).
  */
 #include "nonce.h"
+#include "hex.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -26,39 +27,6 @@ static void mac_of(const sip_nonce_key *k, const uint8_t t[NONCE_TIME_BYTES],
         hmac_sha256_update(&ctx, strlen(source), (const uint8_t *)source);
     /* nettle truncates the tag to the length asked for. */
     hmac_sha256_digest(&ctx, NONCE_MAC_BYTES, mac);
-}
-
-static void hex_encode(const uint8_t *p, size_t n, char *out)
-{
-    static const char hexdigits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hexdigits[p[i] >> 4];
-        out[2 * i + 1] = hexdigits[p[i] & 0x0f];
-    }
-}
-
-/* Lowercase hex only: we only ever issue lowercase, and accepting other
- * spellings would let one nonce have several textual forms. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
-static bool hex_decode(const char *s, size_t n, uint8_t *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        int hi = hex_value(s[2 * i]);
-        int lo = hex_value(s[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out[i] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
 }
 
 int sip_nonce_key_init(sip_nonce_key *k, const char *secret)
@@ -85,9 +53,8 @@ void sip_nonce_make(const sip_nonce_key *k, int64_t now_s, const char *source,
         u >>= 8;
     }
     mac_of(k, t, source, mac);
-    hex_encode(t, NONCE_TIME_BYTES, out);
-    hex_encode(mac, NONCE_MAC_BYTES, out + 2 * NONCE_TIME_BYTES);
-    out[SIP_NONCE_LEN] = '\0';
+    dbd_hex_encode(t, NONCE_TIME_BYTES, out);
+    dbd_hex_encode(mac, NONCE_MAC_BYTES, out + 2 * NONCE_TIME_BYTES);
 }
 
 sip_nonce_state sip_nonce_check(const sip_nonce_key *k, const char *nonce, int64_t now_s,
@@ -101,8 +68,10 @@ sip_nonce_state sip_nonce_check(const sip_nonce_key *k, const char *nonce, int64
 
     if (k == NULL || nonce == NULL || strnlen(nonce, SIP_NONCE_LEN + 1) != SIP_NONCE_LEN)
         return SIP_NONCE_INVALID;
-    if (!hex_decode(nonce, NONCE_TIME_BYTES, t) ||
-        !hex_decode(nonce + 2 * NONCE_TIME_BYTES, NONCE_MAC_BYTES, got))
+    /* Lowercase only: we issue lowercase, and accepting other spellings
+     * would give one nonce several textual forms. */
+    if (!dbd_hex_decode(nonce, NONCE_TIME_BYTES, t) ||
+        !dbd_hex_decode(nonce + 2 * NONCE_TIME_BYTES, NONCE_MAC_BYTES, got))
         return SIP_NONCE_INVALID;
     mac_of(k, t, source, want);
     if (!memeql_sec(got, want, NONCE_MAC_BYTES))

@@ -19,6 +19,7 @@
 #include <nettle/sha2.h>
 
 #include "binding.h"
+#include "hex.h"
 
 #define USEC_PER_SEC INT64_C(1000000)
 /* RFC 3261 delta-seconds go up to 2**32-1; the cap also keeps now + e*1e6
@@ -280,11 +281,9 @@ static void feed(struct sha256_ctx *h, const char *s)
 void reg_ruid_derive(const reg_request *rq, const char *contact_uri,
                      char out[REG_RUID_MAX])
 {
-    static const char digits[] = "0123456789abcdef";
     struct sha256_ctx h;
     uint8_t d[SHA256_DIGEST_SIZE];
     char cseq[24];
-    size_t off = 0;
 
     snprintf(cseq, sizeof cseq, "%lld", (long long)rq->cseq);
     sha256_init(&h);
@@ -295,12 +294,7 @@ void reg_ruid_derive(const reg_request *rq, const char *contact_uri,
     feed(&h, contact_uri);
     sha256_digest(&h, sizeof d, d);
     memcpy(out, "uloc-", 5);
-    off = 5;
-    for (size_t i = 0; i < 20; i++) {
-        out[off++] = digits[d[i] >> 4];
-        out[off++] = digits[d[i] & 15];
-    }
-    out[off] = '\0';
+    dbd_hex_encode(d, 20, out + 5);
 }
 
 static int add_entry(plan_state *st, const reg_contact *c, int64_t expires_s,

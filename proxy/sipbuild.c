@@ -4,6 +4,7 @@
  * the Date value (see sipmsg.h).
  */
 #include "sipmsg.h"
+#include "hex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,12 +15,10 @@
 
 void sip_local_tag(const osip_message_t *req, char out[SIP_TAG_MAX])
 {
-    static const char digits[] = "0123456789abcdef";
     static const uint8_t sep = 0;
     const char *parts[3];
     struct sha256_ctx h;
     uint8_t d[SHA256_DIGEST_SIZE];
-    size_t off;
 
     parts[0] = req->call_id != NULL ? req->call_id->number : NULL;
     parts[1] = sip_from_tag(req);
@@ -32,12 +31,7 @@ void sip_local_tag(const osip_message_t *req, char out[SIP_TAG_MAX])
     }
     sha256_digest(&h, sizeof d, d);
     memcpy(out, "sp-", 3);
-    off = 3;
-    for (size_t i = 0; i < 8; i++) {
-        out[off++] = digits[d[i] >> 4];
-        out[off++] = digits[d[i] & 15];
-    }
-    out[off] = '\0';
+    dbd_hex_encode(d, 8, out + 3);
 }
 
 const char *sip_reason(int code)

@@ -5,6 +5,7 @@
  * REGISTER: a point read of the subscriber and an upsert of the binding.
  */
 #include "workload.h"
+#include "hex.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -159,17 +160,12 @@ dbd_request *bench_request_new(bench_op op, const char *datasource,
 /* Lower-case hex MD5 of text, as digest authentication writes it. */
 static void md5_hex(const char *text, char out[2 * MD5_DIGEST_SIZE + 1])
 {
-    static const char hex[] = "0123456789abcdef";
     struct md5_ctx ctx;
     uint8_t digest[MD5_DIGEST_SIZE];
     md5_init(&ctx);
     md5_update(&ctx, strlen(text), (const uint8_t *)text);
     md5_digest(&ctx, sizeof digest, digest);
-    for (size_t i = 0; i < sizeof digest; i++) {
-        out[2 * i] = hex[digest[i] >> 4];
-        out[2 * i + 1] = hex[digest[i] & 0x0f];
-    }
-    out[2 * MD5_DIGEST_SIZE] = '\0';
+    dbd_hex_encode(digest, sizeof digest, out);
 }
 
 int bench_add_subscriber(dbd_request *batch, uint64_t user)

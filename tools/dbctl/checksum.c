@@ -18,6 +18,7 @@
  * do not cancel out.
  */
 #include "migrate.h"
+#include "hex.h"
 
 #include <math.h>
 #include <nettle/sha2.h>
@@ -139,11 +140,5 @@ bool mig_sum_equal(const mig_sum *a, const mig_sum *b)
 
 void mig_sum_hex(const mig_sum *s, char out[MIG_SUM_HEX])
 {
-    static const char digits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < MIG_SUM_BYTES; i++) {
-        out[2 * i] = digits[s->sum[i] >> 4];
-        out[2 * i + 1] = digits[s->sum[i] & 15];
-    }
-    out[MIG_SUM_HEX - 1] = '\0';
+    dbd_hex_encode(s->sum, MIG_SUM_BYTES, out);
 }
