@@ -18,19 +18,11 @@ static bool is_plain_read(const void *ctx, const dbd_job *job)
     return job->req->op.kind == DBD_OP_QUERY;
 }
 
-static bool any_job(const void *ctx, const dbd_job *job)
-{
-    (void)ctx;
-    (void)job;
-    return true;
-}
-
 /* Makes `next` current and retires the current generation; mu held. */
 static void switch_locked(dbd_datasource *ds, dbd_backend *next,
                           int64_t drain_deadline_mono_us)
 {
     dbd_backend *old = ds->cur;
-    dbd_queue moved = {0};
     dbd_job *job;
 
     next->phase = BE_ACTIVE;
@@ -45,11 +37,8 @@ static void switch_locked(dbd_datasource *ds, dbd_backend *next,
             dbd_queue_push(&ds->rqueue, job);
     /* Reads to retry name a host of the old generation: any host of the
      * new one may take them, none may match that address by chance. */
-    while ((job = dbd_queue_take_if(&ds->retryq, any_job, NULL)) != NULL) {
+    for (job = ds->retryq.head; job != NULL; job = job->next)
         job->failed_host = &ds->retryq;
-        dbd_queue_push(&moved, job);
-    }
-    ds->retryq = moved;
     pthread_cond_broadcast(&ds->work);
 }
 

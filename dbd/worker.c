@@ -85,13 +85,6 @@ static void answer_unavailable(dbd_datasource *ds, const dbd_outlet *outlet,
     dbd_counters_queued(ds->env->global, &ds->counters, -(int)n);
 }
 
-static bool any_read(const void *ctx, const dbd_job *job)
-{
-    (void)ctx;
-    (void)job;
-    return true;
-}
-
 /* A read to retry that only its failed host could still take; ctx is
  * the current generation. */
 static bool retry_unservable(const void *ctx, const dbd_job *job)
@@ -122,17 +115,12 @@ void dbd_ds_reject_unservable_locked(dbd_datasource *ds,
         *tail = dbd_queue_take_all(&ds->rqueue);
         while (*tail != NULL)
             tail = &(*tail)->next;
-        for (dbd_job *j; (j = dbd_queue_take_if(&ds->retryq, any_read,
-                                                NULL)) != NULL;) {
-            *tail = j;
-            tail = &j->next;
-        }
-    } else {
-        for (dbd_job *j; (j = dbd_queue_take_if(&ds->retryq, retry_unservable,
-                                                be)) != NULL;) {
-            *tail = j;
-            tail = &j->next;
-        }
+    }
+    /* A read to retry needs a host other than the one it failed on. */
+    for (dbd_job *j; (j = dbd_queue_take_if(&ds->retryq, retry_unservable,
+                                            be)) != NULL;) {
+        *tail = j;
+        tail = &j->next;
     }
     if (jobs == NULL)
         return;

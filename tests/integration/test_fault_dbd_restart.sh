@@ -50,21 +50,7 @@ RECOVERY_MS=4000    # after dbd answers again, by when every answer is 200 again
 TAIL_MS=1500        # load kept on after that, to see that it holds
 RECV_TIMEOUT=4000   # ms SIPp waits for each answer (the proxy's dbd deadline is 1 s)
 
-if [ ! -x "$SIPPROXY_BIN" ]; then
-    if pkg-config --exists libosip2 2> /dev/null; then
-        echo "not ok 1 - sipproxy is built (libosip2 is installed, $SIPPROXY_BIN is missing)"
-        echo "1..1"
-        exit 1
-    fi
-    echo "1..0 # SKIP sipproxy is not built (libosip2 is not installed)"
-    exit 0
-fi
-for tool in sipp perl sqlite3; do
-    if ! command -v "$tool" > /dev/null; then
-        echo "1..0 # SKIP $tool is not installed (tools/install-deps --test)"
-        exit 0
-    fi
-done
+sipproxy_require sipp perl sqlite3
 
 work=$(mktemp -d -t test_fault_dbd_restart.XXXXXX) || exit 1
 chmod 755 "$work"

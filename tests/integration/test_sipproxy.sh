@@ -36,22 +36,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/lib/sipproxy.sh
 . "$here/../lib/sipproxy.sh"
 
-if [ ! -x "$SIPPROXY_BIN" ]; then
-    # configure builds sipproxy whenever libosip2 is there.
-    if pkg-config --exists libosip2 2> /dev/null; then
-        echo "not ok 1 - sipproxy is built (libosip2 is installed, $SIPPROXY_BIN is missing)"
-        echo "1..1"
-        exit 1
-    fi
-    echo "1..0 # SKIP sipproxy is not built (libosip2 is not installed)"
-    exit 0
-fi
-for tool in sipp sipsak perl; do
-    if ! command -v "$tool" > /dev/null; then
-        echo "1..0 # SKIP $tool is not installed (tools/install-deps --test)"
-        exit 0
-    fi
-done
+sipproxy_require sipp sipsak perl
 
 scen=$DBD_SRC/tests/sip
 dbctl_bin=$DBD_BUILD/tools/dbctl/dbctl

@@ -13,6 +13,11 @@
 #                        sipproxy and waits until it answers OPTIONS.
 #                        Sets SIP_PORT (from SIPPROXY_PORTS="LO HI" when
 #                        set), SIPPROXY_PID, SIPPROXY_LOG.
+#   sipproxy_require TOOL...
+#                        ends the test now (exit) unless sipproxy is built
+#                        and every TOOL is installed: a TAP skip when
+#                        libosip2 or a TOOL is missing, a failure when
+#                        libosip2 is there but sipproxy was not built.
 #   sipproxy_stop        SIGTERM to the recorded PID; 0 when it exited 0
 #                        within 15 s and its log shows no sanitizer report
 #                        and no worker restarted after dying.
@@ -52,6 +57,26 @@
 
 SIP_DOMAIN=${SIP_DOMAIN:-sip.test}
 SIPPROXY_BIN=${SIPPROXY_BIN:-$DBD_BUILD/proxy/sipproxy}
+
+sipproxy_require() {
+    local tool
+    if [ ! -x "$SIPPROXY_BIN" ]; then
+        # configure builds sipproxy whenever libosip2 is there.
+        if pkg-config --exists libosip2 2> /dev/null; then
+            echo "not ok 1 - sipproxy is built (libosip2 is installed, $SIPPROXY_BIN is missing)"
+            echo "1..1"
+            exit 1
+        fi
+        echo "1..0 # SKIP sipproxy is not built (libosip2 is not installed)"
+        exit 0
+    fi
+    for tool in "$@"; do
+        if ! command -v "$tool" > /dev/null; then
+            echo "1..0 # SKIP $tool is not installed (tools/install-deps --test)"
+            exit 0
+        fi
+    done
+}
 SIPPROXY_PID=
 SIP_DBD_PID=
 SIP_DBD_DIR=
