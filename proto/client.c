@@ -77,6 +77,7 @@ void dbd_client_destroy(dbd_client **pc)
     req_table_free(&c->pending);
     req_list_free(&c->ready);
     free(c->endpoint);
+    free(c->name);
     free(c);
     *pc = NULL;
 }
@@ -85,6 +86,25 @@ void dbd_client_set_timeout(dbd_client *c, int timeout_ms)
 {
     if (c != NULL && timeout_ms >= 0)
         c->timeout_ms = timeout_ms;
+}
+
+int dbd_client_set_name(dbd_client *c, const char *name)
+{
+    char *copy = NULL;
+
+    if (c == NULL)
+        return -1;
+    if (name != NULL) {
+        if (!dbd_request_client_valid(
+                name, strnlen(name, DBD_REQUEST_CLIENT_MAX + 1)))
+            return -1;
+        copy = strdup(name);
+        if (copy == NULL)
+            return -1;
+    }
+    free(c->name);
+    c->name = copy;
+    return 0;
 }
 
 void dbd_client_set_max_reply(dbd_client *c, size_t bytes)
@@ -103,7 +123,8 @@ static int submit(dbd_client *c, dbd_request *req, int timeout_ms,
                   client_req **out, char *err, size_t errlen)
 {
     client_req *r = NULL;
-    int rc = -1;
+    bool lend_name;
+    int rc = -1, enc;
 
     if (c == NULL || req == NULL) {
         snprintf(err, errlen, "no client or no request given");
@@ -129,8 +150,15 @@ static int submit(dbd_client *c, dbd_request *req, int timeout_ms,
     req->deadline_usec = timeout_ms > 0 ? r->deadline : 0;
     if (req->version == 0)
         req->version = DBD_PROTOCOL_VERSION;
-    if (dbd_request_encode(req, &r->wire) != 0 ||
-        req_table_add(&c->pending, r) != 0)
+    /* The client's name is lent to the request for the encoding only, so
+     * that nothing is copied and the request stays as the caller made it. */
+    lend_name = req->client == NULL && c->name != NULL;
+    if (lend_name)
+        req->client = c->name;
+    enc = dbd_request_encode(req, &r->wire);
+    if (lend_name)
+        req->client = NULL;
+    if (enc != 0 || req_table_add(&c->pending, r) != 0)
         goto nomem;
     c->last_id = r->id;
     req_list_push(&c->outbox, r);

@@ -98,6 +98,7 @@ struct dbd_client {
     void *monitor;      /* PAIR receiving sock's connection events */
     int fd;             /* ZMQ_FD of sock */
     char *endpoint;
+    char *name;         /* "client" of requests that carry none; NULL */
     conn_state state;
     char down_reason[96];
     int64_t events_due; /* when connection events are read at the latest */

@@ -12,12 +12,13 @@
 #include <string.h>
 
 /* Keys every top-level request may carry. */
-#define KEYS_COMMON (KB(K_V) | KB(K_ID) | KB(K_OP) | KB(K_DEADLINE) | \
-                     KB(K_TIMEOUT))
+#define KEYS_COMMON (KB(K_V) | KB(K_ID) | KB(K_OP) | KB(K_CLIENT) | \
+                     KB(K_DEADLINE) | KB(K_TIMEOUT))
 
 /* Keys a sub-operation of a batch may not carry (they belong to the batch). */
-#define KEYS_TOP_ONLY (KB(K_V) | KB(K_ID) | KB(K_DS) | KB(K_DEADLINE) | \
-                       KB(K_TIMEOUT) | KB(K_ATOMIC) | KB(K_OPS))
+#define KEYS_TOP_ONLY (KB(K_V) | KB(K_ID) | KB(K_CLIENT) | KB(K_DS) | \
+                       KB(K_DEADLINE) | KB(K_TIMEOUT) | KB(K_ATOMIC) | \
+                       KB(K_OPS))
 
 static bool op_reserved(dbd_op_kind k)
 {
@@ -180,6 +181,18 @@ static int get_ds(dec *d, const path *at, const msgpack_object *o,
         dbd_quote(o->via.str.ptr, o->via.str.size, q, sizeof q);
         return fail(d, at, "invalid datasource name %s", q);
     }
+    return get_string(d, at, o, out, NULL);
+}
+
+/* The client's name: checked here on the bytes, since a NUL inside would
+ * hide the rest from dbd_request_validate(). */
+static int get_client(dec *d, const path *at, const msgpack_object *o,
+                      const char **out)
+{
+    if (want_type(d, at, o, MSGPACK_OBJECT_STR, "a string") != 0)
+        return -1;
+    if (!dbd_request_client_valid(o->via.str.ptr, o->via.str.size))
+        return fail(d, at, DBD_REQUEST_CLIENT_RULE);
     return get_string(d, at, o, out, NULL);
 }
 
@@ -406,6 +419,8 @@ static int decode_field(dec *d, const path *at, req_key k,
     dbd_request *req = d->req;
 
     switch (k) {
+    case K_CLIENT:
+        return get_client(d, at, o, &req->client);
     case K_DS:
         return get_ds(d, at, o, &req->datasource);
     case K_TABLE:
@@ -528,8 +543,10 @@ static int decode_op(dec *d, const msgpack_object *m, const path *at,
             continue; /* read before */
         if (!top && (KEYS_TOP_ONLY & KB(k)))
             return fail(d, &field, "not allowed in a batch operation");
-        if (op_reserved(op->kind))
-            continue; /* shapes of reserved ops are not defined yet */
+        /* Shapes of reserved ops are not defined yet; the client name is
+         * read anyway, so that the audit trail can say who asked. */
+        if (op_reserved(op->kind) && k != K_CLIENT)
+            continue;
         if (!(allowed & KB(k)))
             return fail(d, &field, "not used by %s", dbd_op_name(op->kind));
         if (decode_field(d, &field, k, &kv->val, op) != 0)

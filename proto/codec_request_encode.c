@@ -20,6 +20,8 @@ static bool key_present(const dbd_request *req, const dbd_op *op, req_key k)
         return top && req->deadline_usec != 0;
     if (k == K_TIMEOUT)
         return top && req->timeout_msec != 0;
+    if (k == K_CLIENT)
+        return top && req->client != NULL;
     if ((unsigned)op->kind >= DBD_OP_COUNT || !(op_keys[op->kind] & KB(k)))
         return false;
     switch (k) {
@@ -97,6 +99,8 @@ static int pack_key(msgpack_packer *pk, const dbd_request *req,
         const char *name = dbd_op_name(op->kind);
         return name ? dbd_pack_cstr(pk, name) : -1;
     }
+    case K_CLIENT:
+        return dbd_pack_cstr(pk, req->client);
     case K_DS:
         return dbd_pack_cstr(pk, req->datasource);
     case K_TABLE:

@@ -10,13 +10,14 @@
 
 /* The request keys, in the order the encoder writes them. */
 typedef enum req_key {
-    K_V, K_ID, K_OP, K_DS, K_TABLE, K_DEADLINE, K_TIMEOUT, K_COLUMNS,
+    K_V, K_ID, K_OP, K_CLIENT, K_DS, K_TABLE, K_DEADLINE, K_TIMEOUT, K_COLUMNS,
     K_WHERE, K_ORDER, K_LIMIT, K_OFFSET, K_VALUES, K_SET, K_KEYS, K_SQL,
     K_PARAMS, K_ATOMIC, K_OPS, K_URL, K_MODE, K_COUNT
 } req_key;
 
 static const char *const key_names[K_COUNT] = {
-    [K_V] = "v", [K_ID] = "id", [K_OP] = "op", [K_DS] = "ds",
+    [K_V] = "v", [K_ID] = "id", [K_OP] = "op", [K_CLIENT] = "client",
+    [K_DS] = "ds",
     [K_TABLE] = "table", [K_DEADLINE] = "deadline", [K_TIMEOUT] = "timeout",
     [K_COLUMNS] = "columns", [K_WHERE] = "where", [K_ORDER] = "order",
     [K_LIMIT] = "limit", [K_OFFSET] = "offset", [K_VALUES] = "values",

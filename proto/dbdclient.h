@@ -56,6 +56,15 @@ void dbd_client_destroy(dbd_client **pc);
 
 /* Default per-request timeout for send()/call() with timeout_ms < 0. */
 void dbd_client_set_timeout(dbd_client *c, int timeout_ms);
+/*
+ * The name every request sent through c carries as its "client" key
+ * (PROTOCOL.md section 4) unless the request has its own
+ * (dbd_request_set_client()); NULL clears it.  0, or -1 when the name
+ * breaks dbd_request_client_valid() (the old name stays) or memory runs
+ * out.  The request is not changed: the name is lent to it only while it
+ * is encoded.
+ */
+int dbd_client_set_name(dbd_client *c, const char *name);
 /* Largest reply accepted (default 64 MiB, also for 0); larger ones fail
  * as BAD. */
 void dbd_client_set_max_reply(dbd_client *c, size_t bytes);

@@ -95,7 +95,36 @@ bool dbd_cmp_from_name(const char *name, size_t len, dbd_cmp *out)
     return false;
 }
 
+bool dbd_request_client_valid(const char *name, size_t len)
+{
+    if (name == NULL || len == 0 || len > DBD_REQUEST_CLIENT_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] > 0x7e)
+            return false;
+    return true;
+}
+
 /* --- builders --- */
+
+int dbd_request_set_client(dbd_request *req, const char *name)
+{
+    char *copy = NULL;
+
+    if (req == NULL)
+        return -1;
+    if (name != NULL) {
+        /* strnlen: a long name is rejected without reading all of it */
+        const size_t len = strnlen(name, DBD_REQUEST_CLIENT_MAX + 1);
+        if (!dbd_request_client_valid(name, len))
+            return -1;
+        copy = dbd_arena_strndup(req->arena, name, len);
+        if (copy == NULL)
+            return -1;
+    }
+    req->client = copy;
+    return 0;
+}
 
 int dbd_request_set_swap(dbd_request *req, const char *url, const char *mode)
 {
@@ -129,6 +158,7 @@ dbd_request *dbd_request_new(dbd_op_kind kind, const char *datasource,
         goto fail;
     req->arena = arena;
     req->version = DBD_PROTOCOL_VERSION;
+    req->client = NULL;
     op_init(&req->op, kind);
     if (datasource != NULL &&
         (req->datasource = dbd_arena_strdup(arena, datasource)) == NULL)

@@ -147,7 +147,20 @@ typedef struct dbd_request {
     int64_t timeout_msec;   /* relative to arrival; 0 = none */
     dbd_op op;
     dbd_arena *arena;       /* owns everything above */
+    /* The client's self-declared name ("client" on the wire), NULL when
+     * absent: recorded by the audit trail as a claim, not a proof of who
+     * sent the request.  In the arena too; set with
+     * dbd_request_set_client().  Last, so the fields above keep their
+     * places. */
+    const char *client;
 } dbd_request;
+
+/* The rule for a client name: 1 to DBD_REQUEST_CLIENT_MAX bytes, each
+ * printable ASCII (0x20..0x7e). */
+#define DBD_REQUEST_CLIENT_MAX 64
+/* What a message about a bad client name says after "client: ". */
+#define DBD_REQUEST_CLIENT_RULE "must be 1 to 64 printable ASCII characters"
+bool dbd_request_client_valid(const char *name, size_t len);
 
 /* Builders (client side).  new() returns NULL on allocation failure. */
 dbd_request *dbd_request_new(dbd_op_kind kind, const char *datasource,
@@ -165,6 +178,10 @@ dbd_op *dbd_request_add_op(dbd_request *req, dbd_op_kind kind,
 /* For a swap: the new URL(s) and the mode (NULL: keep the current one),
  * copied into the request.  0, or -1 on allocation failure. */
 int dbd_request_set_swap(dbd_request *req, const char *url, const char *mode);
+
+/* The client name (copied into the request; NULL clears it).  0, or -1
+ * when the name breaks dbd_request_client_valid() or memory runs out. */
+int dbd_request_set_client(dbd_request *req, const char *name);
 
 /* op is &req->op or a pointer from dbd_request_add_op(). */
 int dbd_op_add_column(dbd_request *req, dbd_op *op, const char *column);

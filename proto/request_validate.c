@@ -434,6 +434,10 @@ dbd_status dbd_request_validate(const dbd_request *req, char *err,
     if (req->timeout_msec < 0)
         return fail(&v, "timeout: %lld is negative",
                     (long long)req->timeout_msec);
+    if (req->client != NULL &&
+        !dbd_request_client_valid(
+            req->client, strnlen(req->client, DBD_REQUEST_CLIENT_MAX + 1)))
+        return fail(&v, "client: " DBD_REQUEST_CLIENT_RULE);
     if ((st = check_datasource(&v, req)) != DBD_OK)
         return st;
     if (req->op.kind == DBD_OP_SWAP &&

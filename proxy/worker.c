@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -238,7 +239,7 @@ int sp_worker_run(const sp_conf *cfg, const dbd_log *log,
                   const sip_nonce_key *key)
 {
     sp_worker w;
-    char err[256];
+    char err[256], name[32];
     int sigfd = -1, rc = EXIT_FAILURE;
 
     memset(&w, 0, sizeof w);
@@ -283,6 +284,12 @@ int sp_worker_run(const sp_conf *cfg, const dbd_log *log,
         goto out;
     }
     dbd_client_set_timeout(w.dbd, (int)cfg->dbd_timeout_ms);
+    /* The name dbd's audit trail records for this worker's requests. */
+    snprintf(name, sizeof name, "sipproxy w%u", index);
+    if (dbd_client_set_name(w.dbd, name) != 0) {
+        log_errx(log, "worker %u: out of memory", index);
+        goto out;
+    }
     if (index == 0 && cfg->cleanup_interval_s > 0)
         w.next_cleanup_us = sp_now_mono_us() +
                             (int64_t)cfg->cleanup_interval_s * 1000000;

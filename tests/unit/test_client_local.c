@@ -28,6 +28,7 @@ typedef struct fake_msg {
     unsigned char ident[256];
     size_t ident_len;
     uint64_t id;
+    char client[72];     /* the request's client name, "" when absent */
 } fake_msg;
 
 typedef struct fake {
@@ -39,6 +40,7 @@ typedef struct fake {
     bool running;
     void (*script)(struct fake *f);
     int chunks;          /* chunk messages the script sent */
+    char clients[4][72]; /* client names the script saw, for the test */
     char failure[256];   /* the script's first problem, "" if none */
 } fake;
 
@@ -71,9 +73,12 @@ static bool fake_recv(fake *f, fake_msg *m, int timeout_ms)
     if (n < 0)
         return false;
     m->id = 0;
+    m->client[0] = '\0';
     if (dbd_request_decode(body, (size_t)n, &req, &m->id, err, sizeof err) !=
         DBD_OK)
         fake_fail(f, err);
+    else if (req->client != NULL)
+        snprintf(m->client, sizeof m->client, "%s", req->client);
     dbd_request_destroy(&req);
     return true;
 }
@@ -687,6 +692,74 @@ static void test_call_keeps_others(void **state)
     fake_join(f);
 }
 
+/* --- the client's name ---------------------------------------------------- */
+
+static void script_names(fake *f)
+{
+    fake_msg m;
+
+    for (int i = 0; i < 4; i++) {
+        if (!fake_recv(f, &m, 5000)) {
+            fake_fail(f, "request missing");
+            return;
+        }
+        memcpy(f->clients[i], m.client, sizeof m.client);
+        fake_reply(f, &m);
+    }
+}
+
+/* The client's name goes with requests that have none of their own and
+ * is only lent to them: the caller's request is left as it was. */
+static void test_client_name(void **state)
+{
+    fake *f = *state;
+    dbd_client *c = client(f->endpoint);
+    dbd_request *req;
+    dbd_result *r, *res[1] = {NULL};
+    char err[256] = "";
+    uint64_t id = 0, got[1];
+
+    fake_start(f, script_names);
+    assert_int_equal(dbd_client_set_name(c, "tester w1"), 0);
+    assert_int_equal(dbd_client_set_name(c, "bad\nname"), -1);
+    assert_int_equal(dbd_client_set_name(c, ""), -1);
+    assert_int_equal(dbd_client_set_name(NULL, "x"), -1);
+    r = call_ping(c, 5000, NULL);                 /* 1: the client's name */
+    assert_int_equal(dbd_result_status(r), DBD_OK);
+    dbd_result_destroy(&r);
+
+    req = dbd_request_new(DBD_OP_PING, NULL, NULL); /* 2: its own name */
+    assert_non_null(req);
+    assert_int_equal(dbd_request_set_client(req, "own"), 0);
+    r = dbd_call(c, req, 5000);
+    assert_non_null(r);
+    assert_int_equal(dbd_result_status(r), DBD_OK);
+    assert_string_equal(req->client, "own");
+    dbd_result_destroy(&r);
+    dbd_request_destroy(&req);
+
+    req = dbd_request_new(DBD_OP_PING, NULL, NULL); /* 3: non-blocking */
+    assert_non_null(req);
+    if (dbd_client_send(c, req, 5000, &id, err, sizeof err) != 0)
+        fail_msg("dbd_client_send: %s", err);
+    assert_null(req->client);
+    dbd_request_destroy(&req);
+    assert_int_equal(collect_until(c, 1, got, res, 5000), 1);
+    assert_int_equal(got[0], id);
+    dbd_result_destroy(&res[0]);
+
+    assert_int_equal(dbd_client_set_name(c, NULL), 0); /* 4: none */
+    r = call_ping(c, 5000, NULL);
+    assert_int_equal(dbd_result_status(r), DBD_OK);
+    dbd_result_destroy(&r);
+    dbd_client_destroy(&c);
+    fake_join(f);
+    assert_string_equal(f->clients[0], "tester w1");
+    assert_string_equal(f->clients[1], "own");
+    assert_string_equal(f->clients[2], "tester w1");
+    assert_string_equal(f->clients[3], "");
+}
+
 /* --- nobody listening --------------------------------------------------------- */
 
 static void test_no_daemon(void **state)
@@ -792,6 +865,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reply_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(test_call_keeps_others, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_client_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_daemon, setup, teardown),
         cmocka_unit_test_setup_teardown(test_daemon_later, setup, teardown),
         cmocka_unit_test(test_bad_endpoint),

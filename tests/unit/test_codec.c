@@ -339,6 +339,7 @@ static void same_request(const dbd_request *got, const dbd_request *want)
     assert_int_equal(got->version, want->version);
     assert_int_equal(got->id, want->id);
     same_str(got->datasource, want->datasource);
+    same_str(got->client, want->client);
     assert_int_equal(got->deadline_usec, want->deadline_usec);
     assert_int_equal(got->timeout_msec, want->timeout_msec);
     same_op(&got->op, &want->op);
@@ -529,6 +530,13 @@ static dbd_request *vec_req_datasources(void)
     return new_req(DBD_OP_DATASOURCES, NULL, NULL, 12);
 }
 
+static dbd_request *vec_req_ping_client(void)
+{
+    dbd_request *req = new_req(DBD_OP_PING, "sq", NULL, 13);
+    assert_int_equal(dbd_request_set_client(req, "sipproxy w1"), 0);
+    return req;
+}
+
 typedef struct req_vector {
     const char *name;
     dbd_request *(*build)(void);
@@ -547,6 +555,7 @@ static const req_vector req_vectors[] = {
     {"req_batch_nonatomic", vec_req_batch_nonatomic},
     {"req_raw", vec_req_raw},
     {"req_datasources", vec_req_datasources},
+    {"req_ping_client", vec_req_ping_client},
 };
 #define N_REQ_VECTORS (sizeof req_vectors / sizeof req_vectors[0])
 
@@ -1108,6 +1117,11 @@ typedef struct bad_case {
                 "\"table\":\"t\"," rest "}"
 #define B(rest) "{\"v\":1,\"id\":5,\"op\":\"batch\",\"ds\":\"sq\"," rest "}"
 
+#define CLIENT_RULE "must be 1 to 64 printable ASCII characters"
+#define CLIENT_64 "0123456789abcdef0123456789abcdef" \
+                  "0123456789abcdef0123456789abcdef"
+#define CLIENT_65 CLIENT_64 "x"
+
 static const bad_case bad_cases[] = {
     /* not a request map at all */
     {"[1, 2]", 0, "message is not a map, got array"},
@@ -1245,6 +1259,29 @@ static const bad_case bad_cases[] = {
      "\"params\":[1,{}]}", 5, "params[1]: expected a value, got map"},
     {"{\"v\":1,\"id\":5,\"op\":\"raw\",\"ds\":\"sq\",\"sql\":b\"x\"}", 5,
      "sql: expected a string, got bin"},
+    /* client: 1 to 64 printable ASCII bytes, top level only */
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"\"}", 5,
+     "client: " CLIENT_RULE},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"" CLIENT_65 "\"}", 5,
+     "client: " CLIENT_RULE},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"a\\x1fb\"}", 5,
+     "client: " CLIENT_RULE},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"a\\x00b\"}", 5,
+     "client: " CLIENT_RULE},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"\\x7f\"}", 5,
+     "client: " CLIENT_RULE},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"caf\\xc3\\xa9\"}", 5,
+     "client: " CLIENT_RULE},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":7}", 5,
+     "client: expected a string, got int"},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":b\"x\"}", 5,
+     "client: expected a string, got bin"},
+    {"{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\"a\",\"client\":\"a\"}",
+     5, "client: duplicate key"},
+    {"{\"v\":1,\"id\":5,\"op\":\"audit\",\"client\":\"\"}", 5,
+     "client: " CLIENT_RULE},
+    {B("\"ops\":[{\"op\":\"delete\",\"table\":\"t\",\"client\":\"x\"}]"), 5,
+     "ops[0].client: not allowed in a batch operation"},
     /* batch */
     {B("\"ops\":[]"), 5, "ops: missing or empty"},
     {B("\"ops\":{}"), 5, "ops: expected an array, got map"},
@@ -1339,7 +1376,7 @@ static void test_good_requests(void **state)
 
     /* unknown keys are skipped, even nested ones within the depth limit */
     req = decode_ok("{\"future\":{\"a\":[[[[[[1]]]]]]},\"v\":1,\"id\":5,"
-                    "\"op\":\"ping\",\"client\":\"x\"}");
+                    "\"op\":\"ping\",\"token\":\"x\"}");
     assert_int_equal(req->op.kind, DBD_OP_PING);
     assert_int_equal(req->id, 5);
     assert_null(req->datasource);
@@ -1403,6 +1440,76 @@ static void test_good_requests(void **state)
     assert_string_equal(req->op.values[0].column, "s");
     assert_memory_equal(req->op.values[0].value.u.s.ptr, "hello", 6);
     assert_memory_equal(req->op.values[1].value.u.s.ptr, "\0\1", 3);
+    dbd_request_destroy(&req);
+}
+
+/*
+ * The "client" key: decoded for every op (reserved ones too), absent as
+ * NULL, round trips through the encoder, and the builder and the
+ * validator apply the same rule as the decoder.
+ */
+static void test_client_key(void **state)
+{
+    dbd_request *req;
+    dbd_buf out;
+    char err[ERRLEN];
+    (void)state;
+
+    req = decode_ok("{\"v\":1,\"id\":5,\"op\":\"stats\",\"client\":"
+                    "\" dbctl ~!\"}");
+    assert_string_equal(req->client, " dbctl ~!");
+    dbd_request_destroy(&req);
+    req = decode_ok("{\"v\":1,\"id\":5,\"op\":\"ping\",\"client\":\""
+                    CLIENT_64 "\"}");
+    assert_string_equal(req->client, CLIENT_64);
+    dbd_request_destroy(&req);
+    req = decode_ok("{\"v\":1,\"id\":5,\"op\":\"migrate\",\"client\":\"m\"}");
+    assert_string_equal(req->client, "m");
+    dbd_request_destroy(&req);
+    req = decode_ok(B("\"client\":\"b\",\"ops\":[{\"op\":\"delete\","
+                      "\"table\":\"t\"}]"));
+    assert_string_equal(req->client, "b");
+    dbd_request_destroy(&req);
+    req = decode_ok(Q("\"table\":\"t\""));
+    assert_null(req->client);
+    dbd_request_destroy(&req);
+
+    /* builder -> bytes -> request: the key sits right after "op" */
+    req = new_req(DBD_OP_QUERY, "sq", "t", 9);
+    assert_int_equal(dbd_request_set_client(req, "dbctl"), 0);
+    dbd_buf_init(&out);
+    assert_int_equal(dbd_request_encode(req, &out), 0);
+    static const char head[] = "\x86\xa1v\x01\xa2id\x09\xa2op\xa5query"
+                               "\xa6" "client\xa5" "dbctl\xa2" "ds";
+    assert_true(out.len > sizeof head - 1);
+    assert_memory_equal(out.data, head, sizeof head - 1);
+    dbd_request *back = NULL;
+    uint64_t id = 0;
+    assert_int_equal(dbd_request_decode(out.data, out.len, &back, &id, err,
+                                        sizeof err), DBD_OK);
+    same_request(back, req);
+    dbd_request_destroy(&back);
+    dbd_buf_free(&out);
+
+    /* the builder refuses what the decoder refuses and keeps the old name */
+    static const char *const bad[] = {"", CLIENT_65, "a\tb", "\x7f",
+                                      "caf\xc3\xa9"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(dbd_request_set_client(req, bad[i]), -1);
+        assert_string_equal(req->client, "dbctl");
+    }
+    assert_int_equal(dbd_request_set_client(req, CLIENT_64), 0);
+    assert_string_equal(req->client, CLIENT_64);
+    assert_int_equal(dbd_request_set_client(req, NULL), 0);
+    assert_null(req->client);
+    assert_int_equal(dbd_request_set_client(NULL, "x"), -1);
+
+    /* a name put in by hand is checked by the validator */
+    req->client = "a\nb";
+    assert_int_equal(dbd_request_validate(req, err, sizeof err), DBD_BAD);
+    assert_string_equal(err, "client: " CLIENT_RULE);
+    req->client = "ok";
+    assert_int_equal(dbd_request_validate(req, err, sizeof err), DBD_OK);
     dbd_request_destroy(&req);
 }
 
@@ -1827,6 +1934,7 @@ int main(void)
         cmocka_unit_test(test_truncated_replies),
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_good_requests),
+        cmocka_unit_test(test_client_key),
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_count_limit),
         cmocka_unit_test(test_encode_refuses),

@@ -283,6 +283,10 @@ static int setup_workers(bench_worker *w, const dbbench_opts *o,
             return -1;
         }
         dbd_client_set_timeout(w[i].client, o->timeout_ms);
+        if (dbd_client_set_name(w[i].client, o->name) != 0) {
+            fprintf(stderr, "dbbench: out of memory\n");
+            return -1;
+        }
         if (o->count > 0) {
             w[i].has_quota = true;
             w[i].quota = o->count / o->clients + (i < o->count % o->clients);

@@ -22,7 +22,7 @@ static void usage(FILE *out)
         "               [--inflight N] [--duration SEC | --count N]\n"
         "               [--mix read=80,upsert=20] [--users N] [--prefill]\n"
         "               [--warmup SEC] [--timeout MS] [--rate N]\n"
-        "               [--timeline FILE] [--json]\n"
+        "               [--timeline FILE] [--name N] [--json]\n"
         "Load generator for dbd: N client threads, each with its own\n"
         "connection, keep `inflight` requests outstanding for SEC seconds\n"
         "(or until N requests in all) and report throughput and latency.\n"
@@ -45,6 +45,8 @@ static void usage(FILE *out)
         "                  applies; a client that falls behind catches up)\n"
         "  --timeline FILE write answers per 100 ms of the measured run as\n"
         "                  TSV: t_ms ok failed latency_max_us\n"
+        "  --name N        the client name sent with each request for dbd's\n"
+        "                  audit trail (default dbbench)\n"
         "  --json          print the summary as one JSON object\n"
         "The summary counts `failed` answers (status other than OK, by\n"
         "status), `lost` requests (no answer from dbd by their deadline, or\n"
@@ -146,7 +148,7 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
 {
     enum { O_ENDPOINT = 256, O_DS, O_CLIENTS, O_INFLIGHT, O_DURATION, O_COUNT,
            O_MIX, O_USERS, O_PREFILL, O_WARMUP, O_TIMEOUT, O_JSON, O_RATE, O_TIMELINE,
-           O_HELP };
+           O_NAME, O_HELP };
     static const struct option longopts[] = {
         {"endpoint", required_argument, NULL, O_ENDPOINT},
         {"datasource", required_argument, NULL, O_DS},
@@ -162,6 +164,7 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
         {"json", no_argument, NULL, O_JSON},
         {"rate", required_argument, NULL, O_RATE},
         {"timeline", required_argument, NULL, O_TIMELINE},
+        {"name", required_argument, NULL, O_NAME},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -173,6 +176,7 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
         .duration_s = 10.0,
         .users = 1000,
         .timeout_ms = DBD_DEFAULT_TIMEOUT_MS,
+        .name = "dbbench",
     };
     o->weights[BENCH_OP_READ] = 100;
     snprintf(o->mix, sizeof o->mix, "read=100");
@@ -234,6 +238,14 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
             o->timeline = optarg;
             if (*optarg == '\0') {
                 fprintf(stderr, "dbbench: --timeline wants a file name\n");
+                ok = 0;
+            }
+            break;
+        case O_NAME:
+            o->name = optarg;
+            if (!dbd_request_client_valid(optarg, strlen(optarg))) {
+                fprintf(stderr, "dbbench: --name wants 1 to %d printable "
+                        "ASCII characters\n", DBD_REQUEST_CLIENT_MAX);
                 ok = 0;
             }
             break;

@@ -25,6 +25,7 @@ typedef struct dbbench_opts {
     bool json;
     uint64_t rate;            /* requests/s over all clients; 0: unpaced */
     const char *timeline;     /* TSV file to write, or NULL */
+    const char *name;         /* client name sent with each request */
 } dbbench_opts;
 
 /*
