@@ -5,6 +5,7 @@
  */
 #include "server_impl.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -249,10 +250,63 @@ int dbd_admin_stats(dbd_server *srv, dbd_result *r)
         if (host_rows(r, prefix, ds) != 0)
             return -1;
     }
+    if (srv->audit != NULL) {
+        dbd_audit_stats as;
+        dbd_audit_get_stats(srv->audit, &as);
+        if (stat_row(r, "audit.records_total", as.records) != 0 ||
+            stat_row(r, "audit.dropped_total", as.dropped) != 0 ||
+            stat_row(r, "audit.queued", as.queued) != 0 ||
+            stat_row(r, "audit.bytes_total", as.bytes) != 0 ||
+            stat_row(r, "audit.rotations_total", as.rotations) != 0 ||
+            stat_row(r, "audit.write_errors_total", as.write_errors) != 0)
+            return -1;
+    }
     if (stat_row(r, "datasources", srv->nds) != 0 ||
         stat_row(r, "reloads_total", srv->reloads) != 0 ||
         stat_row(r, "rss_bytes", dbd_rss_bytes()) != 0 ||
         stat_row(r, "uptime_seconds", up > 0 ? (uint64_t)up : 0) != 0)
         return -1;
+    return 0;
+}
+
+/* The audit trail's settings and counters as name/value text rows. */
+int dbd_admin_audit(dbd_server *srv, dbd_result *r)
+{
+    static const char *const names[] = {"name", "value"};
+    static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_STRING};
+    const dbd_audit_config *ac = &srv->cfg->audit;
+    dbd_audit_stats as = {0};
+    char num[6][24];
+
+    if (srv->audit != NULL)
+        dbd_audit_get_stats(srv->audit, &as);
+    snprintf(num[0], sizeof num[0], "%" PRIu64, as.records);
+    snprintf(num[1], sizeof num[1], "%" PRIu64, as.dropped);
+    snprintf(num[2], sizeof num[2], "%" PRIu64, as.queued);
+    snprintf(num[3], sizeof num[3], "%" PRIu64, as.bytes);
+    snprintf(num[4], sizeof num[4], "%" PRIu64, as.rotations);
+    snprintf(num[5], sizeof num[5], "%" PRIu64, as.write_errors);
+    const char *const rows[][2] = {
+        {"enabled", srv->audit != NULL ? "yes" : "no"},
+        {"file", ac->file != NULL ? ac->file : ""},
+        {"publish", ac->publish != NULL ? ac->publish : ""},
+        {"loss", dbd_audit_loss_name(ac->loss)},
+        {"sync", dbd_audit_sync_name(ac->sync)},
+        {"records", num[0]},
+        {"dropped", num[1]},
+        {"queued", num[2]},
+        {"bytes", num[3]},
+        {"rotations", num[4]},
+        {"write_errors", num[5]},
+        {"last_error", as.last_error},
+        {"head", as.head},
+    };
+    if (dbd_result_set_columns(r, 2, names, types) != 0)
+        return -1;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        dbd_value row[2] = {str_value(rows[i][0]), str_value(rows[i][1])};
+        if (dbd_result_add_row(r, row) != 0)
+            return -1;
+    }
     return 0;
 }

@@ -28,6 +28,12 @@ static void answer_swap(dbd_server *srv, const dbd_pending_swap *p,
         .arrival_mono_us = p->arrival_mono_us,
         .global = &srv->counters,
         .ds = dbd_datasource_counters(p->ds),
+        .audit = srv->audit,
+        .dsname = dbd_datasource_name(p->ds),
+        .host = -1,
+        .peer = p->peer[0] != '\0' ? p->peer : NULL,
+        .detail = p->detail,
+        .op_name = "swap",
     };
     static const char *const names[] = {"datasource", "url", "previous_url"};
     static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_STRING,
@@ -103,6 +109,17 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
         .arrival_mono_us = to->arrival_mono_us,
     };
     memcpy(p->ident, to->ident, to->ident_len);
+    if (to->peer != NULL)
+        str_copy(p->peer, sizeof p->peer, to->peer);
+    {
+        /* The record shows the new URLs masked, never a password. */
+        char *masked = req->op.url != NULL ? dbd_url_redact(req->op.url)
+                                           : NULL;
+        snprintf(p->detail, sizeof p->detail, "url=%s mode=%s",
+                 masked != NULL ? masked : "?",
+                 req->op.mode != NULL ? req->op.mode : "(unchanged)");
+        free(masked);
+    }
     str_copy(p->previous_url, sizeof p->previous_url,
              dbd_datasource_url(ds));
     if (req->timeout_msec > 0) /* saturate: x 1000 must not overflow */

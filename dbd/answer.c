@@ -18,6 +18,10 @@ dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
         .arrival_mono_us = job->arrival_mono_us,
         .global = global,
         .ds = ds,
+        .audit = job->audit,
+        .req = job->req,
+        .host = -1,
+        .peer = job->peer[0] != '\0' ? job->peer : NULL,
     };
     return to;
 }
@@ -51,26 +55,50 @@ int dbd_answer_raw(const dbd_reply_to *to, const void *body, size_t len)
                             to->ident_len, body, len);
 }
 
-void dbd_answer_count(const dbd_reply_to *to, dbd_status st, uint64_t rows)
+void dbd_answer_count(const dbd_reply_to *to, dbd_status st, uint64_t rows,
+                      int64_t affected)
 {
     int64_t latency = now_mono_us() - to->arrival_mono_us;
+    dbd_audit_held held;
+    bool hold = to->held != NULL && to->held->len > 0;
+
     if (to->claim != NULL && atomic_load(to->claim) == DBD_CLAIM_FRONT)
-        return; /* counted when the front end answered */
+        return; /* counted and audited when the front end answered */
     dbd_counters_done(to->global, to->ds, st,
                       latency > 0 ? (uint64_t)latency : 0, rows);
+    if (hold && !may_answer(to))
+        return; /* the front end answered it meanwhile */
+    held = (dbd_audit_held){.sock = to->sock, .ident = to->ident,
+                            .ident_len = to->ident_len,
+                            .body = hold ? to->held->data : NULL,
+                            .len = hold ? to->held->len : 0};
+    if (to->audit != NULL)
+        dbd_audit_answer(to, st, rows, affected, hold ? &held : NULL);
+    else if (hold)
+        dbd_answer_raw(to, held.body, held.len); /* cannot happen: no trail */
 }
 
 int dbd_answer_result(const dbd_reply_to *to, const dbd_result *r)
 {
     dbd_buf buf;
     int rc = -1;
+    bool hold = dbd_audit_holds_replies(to->audit);
 
     dbd_buf_init(&buf);
-    if (dbd_reply_encode(to->id, r, &buf) != 0)
-        goto out;
-    rc = dbd_answer_raw(to, buf.data, buf.len);
-out:
-    dbd_answer_count(to, dbd_result_status(r), dbd_result_nrows(r));
+    if (dbd_reply_encode(to->id, r, &buf) != 0) {
+        dbd_buf_reset(&buf); /* nothing to hold: counted and audited */
+        hold = false;
+    } else if (!hold) {
+        rc = dbd_answer_raw(to, buf.data, buf.len);
+    } else {
+        rc = 0;
+    }
+    {
+        dbd_reply_to final = *to;
+        final.held = hold ? &buf : NULL;
+        dbd_answer_count(&final, dbd_result_status(r), dbd_result_nrows(r),
+                         dbd_result_affected(r));
+    }
     dbd_buf_free(&buf);
     return rc;
 }
@@ -81,7 +109,7 @@ int dbd_answer_status(const dbd_reply_to *to, dbd_status st, const char *msg)
     int rc = -1;
 
     if (r == NULL || dbd_result_set_status(r, st, msg) != 0) {
-        dbd_answer_count(to, st, 0);
+        dbd_answer_count(to, st, 0, -1);
         goto out;
     }
     rc = dbd_answer_result(to, r);

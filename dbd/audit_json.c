@@ -234,11 +234,37 @@ static bool is_secret(const char *name, const char *const *secret,
     return false;
 }
 
+/* One [column, how, value] entry; masked prints "***" for the value. */
+static int append_pair(dbd_buf *out, const dbd_audit_pair *pair, bool masked)
+{
+    if (dbd_buf_append_char(out, '[') < 0 || append_cstr(out, pair->name) < 0 ||
+        dbd_buf_append_char(out, ',') < 0 ||
+        append_cstr(out, pair->how != NULL ? pair->how : "=") < 0 ||
+        dbd_buf_append_char(out, ',') < 0)
+        return -1;
+    if (masked) {
+        if (dbd_buf_append_str(out, "\"***\"") < 0)
+            return -1;
+    } else if (pair->list != NULL) {
+        if (dbd_buf_append_char(out, '[') < 0)
+            return -1;
+        for (size_t k = 0; k < pair->nlist; k++)
+            if ((k > 0 && dbd_buf_append_char(out, ',') < 0) ||
+                append_value(out, &pair->list[k]) < 0)
+                return -1;
+        if (dbd_buf_append_char(out, ']') < 0)
+            return -1;
+    } else if (append_value(out, &pair->value) < 0) {
+        return -1;
+    }
+    return dbd_buf_append_char(out, ']');
+}
+
 static int append_values(dbd_buf *out, const dbd_audit_record *r,
                          dbd_audit_values policy, const char *const *secret,
                          size_t nsecret)
 {
-    if (dbd_buf_append_str(out, ",\"values\":{") < 0)
+    if (dbd_buf_append_str(out, ",\"values\":[") < 0)
         return -1;
     for (size_t i = 0; i < r->nvalues; i++) {
         const dbd_audit_pair *pair = &r->values[i];
@@ -246,14 +272,10 @@ static int append_values(dbd_buf *out, const dbd_audit_record *r,
                       is_secret(pair->name, secret, nsecret);
         if (i > 0 && dbd_buf_append_char(out, ',') < 0)
             return -1;
-        if (append_cstr(out, pair->name) < 0 ||
-            dbd_buf_append_char(out, ':') < 0)
-            return -1;
-        if (masked ? dbd_buf_append_str(out, "\"***\"") < 0
-                   : append_value(out, &pair->value) < 0)
+        if (append_pair(out, pair, masked) < 0)
             return -1;
     }
-    return dbd_buf_append_char(out, '}');
+    return dbd_buf_append_char(out, ']');
 }
 
 /* The record's arguments are usable: required strings present, arrays
@@ -274,12 +296,40 @@ static bool record_ok(const dbd_audit_record *r, dbd_audit_values policy,
         if (r->cols[i] == NULL)
             return false;
     for (size_t i = 0; i < r->nvalues; i++)
-        if (r->values[i].name == NULL)
+        if (r->values[i].name == NULL ||
+            (r->values[i].list != NULL && r->values[i].nlist == 0))
             return false;
     return true;
 }
 
-int dbd_audit_json_body(const dbd_audit_record *r, dbd_audit_values policy,
+/* ,"key":"s" when s is not NULL. */
+static int append_opt_str(dbd_buf *out, const char *key, const char *s)
+{
+    if (s == NULL)
+        return 0;
+    if (dbd_buf_append_str(out, key) < 0)
+        return -1;
+    return append_cstr(out, s);
+}
+
+int dbd_audit_json_head(int64_t ts_us, uint64_t seq, dbd_buf *out)
+{
+    size_t start;
+
+    if (out == NULL || out->failed)
+        return -1;
+    start = out->len;
+    if (dbd_buf_append_str(out, "{\"ts\":") < 0 ||
+        append_iso_time(out, ts_us) < 0 ||
+        dbd_buf_append_str(out, ",\"seq\":") < 0 ||
+        dbd_buf_append_uint(out, seq) < 0) {
+        dbd_buf_truncate(out, start);
+        return -1;
+    }
+    return 0;
+}
+
+int dbd_audit_json_rest(const dbd_audit_record *r, dbd_audit_values policy,
                         const char *const *secret, size_t nsecret,
                         dbd_buf *out)
 {
@@ -297,24 +347,16 @@ int dbd_audit_json_body(const dbd_audit_record *r, dbd_audit_values policy,
     }
     if (!record_ok(r, policy, secret, nsecret))
         goto out;
-
-    if (dbd_buf_append_str(out, "{\"ts\":") < 0 ||
-        append_iso_time(out, r->ts_us) < 0 ||
-        dbd_buf_append_str(out, ",\"seq\":") < 0 ||
-        dbd_buf_append_uint(out, r->seq) < 0 ||
-        dbd_buf_append_str(out, ",\"client\":") < 0 ||
-        append_cstr(out, r->client) < 0)
-        goto out;
-    if (r->ds != NULL && (dbd_buf_append_str(out, ",\"ds\":") < 0 ||
-                          append_cstr(out, r->ds) < 0))
+    if (append_opt_str(out, ",\"client\":", r->client) < 0 ||
+        append_opt_str(out, ",\"name\":", r->name) < 0 ||
+        append_opt_str(out, ",\"peer\":", r->peer) < 0 ||
+        append_opt_str(out, ",\"ds\":", r->ds) < 0)
         goto out;
     if (r->host != -1 && (dbd_buf_append_str(out, ",\"host\":") < 0 ||
                           append_int(out, r->host) < 0))
         goto out;
-    if (dbd_buf_append_str(out, ",\"op\":") < 0 || append_cstr(out, r->op) < 0)
-        goto out;
-    if (r->table != NULL && (dbd_buf_append_str(out, ",\"table\":") < 0 ||
-                             append_cstr(out, r->table) < 0))
+    if (append_opt_str(out, ",\"op\":", r->op) < 0 ||
+        append_opt_str(out, ",\"table\":", r->table) < 0)
         goto out;
     if (dbd_buf_append_str(out, ",\"cols\":[") < 0)
         goto out;
@@ -329,8 +371,7 @@ int dbd_audit_json_body(const dbd_audit_record *r, dbd_audit_values policy,
     if (policy != DBD_AUDIT_VALUES_NONE &&
         append_values(out, r, policy, secret, nsecret) < 0)
         goto out;
-    if (dbd_buf_append_str(out, ",\"status\":") < 0 ||
-        append_cstr(out, dbd_status_name(r->status)) < 0)
+    if (append_opt_str(out, ",\"status\":", dbd_status_name(r->status)) < 0)
         goto out;
     if (r->rows != -1 && (dbd_buf_append_str(out, ",\"rows\":") < 0 ||
                           append_int(out, r->rows) < 0))
@@ -338,11 +379,30 @@ int dbd_audit_json_body(const dbd_audit_record *r, dbd_audit_values policy,
     if (dbd_buf_append_str(out, ",\"latency_us\":") < 0 ||
         append_int(out, r->latency_us) < 0 ||
         dbd_buf_append_str(out, ",\"id\":") < 0 ||
-        dbd_buf_append_uint(out, r->id) < 0)
+        dbd_buf_append_uint(out, r->id) < 0 ||
+        append_opt_str(out, ",\"detail\":", r->detail) < 0)
         goto out;
     rc = 0;
 out:
     if (rc < 0)
         dbd_buf_truncate(out, start);
     return rc;
+}
+
+int dbd_audit_json_body(const dbd_audit_record *r, dbd_audit_values policy,
+                        const char *const *secret, size_t nsecret,
+                        dbd_buf *out)
+{
+    size_t start;
+
+    if (out == NULL || out->failed || r == NULL)
+        return -1;
+    start = out->len;
+    if (dbd_audit_json_head(r->ts_us, r->seq, out) < 0)
+        return -1;
+    if (dbd_audit_json_rest(r, policy, secret, nsecret, out) < 0) {
+        dbd_buf_truncate(out, start);
+        return -1;
+    }
+    return 0;
 }

@@ -116,6 +116,7 @@ bool dbd_exec_batch(const dbd_exec_env *x, const dbd_op *batch,
     char msg[1024];
     bool broken = false;
     uint64_t rows = 0;
+    int64_t affected = -1;
 
     msg[0] = '\0';
     if (atomic && (x->c->caps & DBD_CAP_TRANSACTION) == 0) {
@@ -143,6 +144,9 @@ bool dbd_exec_batch(const dbd_exec_env *x, const dbd_op *batch,
         }
         sub_st = dbd_result_status(sub);
         rows += dbd_result_nrows(sub);
+        if (dbd_result_affected(sub) >= 0)
+            affected = (affected < 0 ? 0 : affected) +
+                       dbd_result_affected(sub);
         if (sub_st == DBD_UNAVAILABLE)
             broken = true;
         if (sub_st != DBD_OK && st == DBD_OK) {
@@ -175,7 +179,7 @@ finish:
     if (x->outcome != NULL)
         *x->outcome = st;
     if (dbd_reply_writer_finish(w, st, st != DBD_OK ? msg : NULL, -1, 0) == 0) {
-        dbd_answer_count(to, st, rows);
+        dbd_answer_count(to, st, rows, affected);
     } else if (dbd_answer_status(to, DBD_INTERNAL, "batch reply could not be "
                                  "encoded or sent") != 0) {
         log_errx(x->log, "[%s] request %" PRIu64 ": reply lost", x->dsname,

@@ -49,10 +49,16 @@ static bool begin_section(ini_strict *in, void *user, const char *name)
         ps->sec = SEC_DBD;
         return true;
     }
+    if (strcmp(name, "audit") == 0) {
+        if (!ini_strict_section_once(in, "audit", &ps->audit_line))
+            return false;
+        ps->sec = SEC_AUDIT;
+        return true;
+    }
     if (strncmp(name, "datasource", 10) != 0 ||
         (name[10] != '\0' && !isspace((unsigned char)name[10]))) {
-        ini_strict_error(in, "unknown section [%s] (expected [dbd] or "
-                         "[datasource NAME])", name);
+        ini_strict_error(in, "unknown section [%s] (expected [dbd], [audit] "
+                         "or [datasource NAME])", name);
         return false;
     }
     dsname = name + 10;
@@ -101,6 +107,8 @@ static bool config_key(ini_strict *in, void *user, const char *key,
     parse_state *ps = user;
     if (ps->sec == SEC_DBD)
         return config_dbd_key(in, ps, key, value);
+    if (ps->sec == SEC_AUDIT)
+        return config_audit_key(in, ps, key, value);
     return config_ds_key(in, ps, key, value);
 }
 
@@ -125,6 +133,7 @@ static void finish(ini_strict *in, void *user)
                                 "reconnect_max (%u)", ds->name,
                                 ds->reconnect_min_ms, ds->reconnect_max_ms);
     }
+    config_audit_finish(in, ps);
     if (cfg->nendpoints == 0) {
         char err[64];
         if (config_parse_endpoints(DBD_CONF_DEFAULT_ENDPOINT, &cfg->endpoints,
@@ -150,6 +159,12 @@ dbd_config *dbd_config_new(void)
     cfg->log_level = LOG_INFO;
     cfg->drain_timeout_ms = 5000;
     cfg->io_threads = 1;
+    cfg->audit.max_size = UINT64_C(100) * 1024 * 1024;
+    cfg->audit.publish_hwm = 10000;
+    cfg->audit.queue = 65536;
+    cfg->audit.loss = DBD_AUDIT_LOSS_DROP;
+    cfg->audit.sync = DBD_AUDIT_SYNC_INTERVAL;
+    cfg->audit.sync_interval_ms = 1000;
     return cfg;
 }
 
@@ -163,6 +178,8 @@ void dbd_config_destroy(dbd_config **pcfg)
         free(cfg->endpoints[i]);
     free(cfg->endpoints);
     free(cfg->connector_dir);
+    free(cfg->audit.file);
+    free(cfg->audit.publish);
     for (size_t i = 0; i < cfg->nds; i++)
         dbd_ds_config_clear(&cfg->ds[i]);
     free(cfg->ds);

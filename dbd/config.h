@@ -1,6 +1,6 @@
 /*
- * config.h - dbd.conf: the [dbd] section and one [datasource NAME] section
- * per datasource (the sample dbd/dbd.conf documents every key).
+ * config.h - dbd.conf: the [dbd] section, the [audit] section and one
+ * [datasource NAME] section per datasource (the sample dbd/dbd.conf documents every key).
  *
  * Loading is strict: an unknown section or key, a bad number, a duplicate
  * key, section or datasource name is an error reported as "FILE:LINE: what".
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit_json.h"
 #include "log.h"
 #include "url.h"
 
@@ -46,10 +47,45 @@ typedef struct dbd_ds_config {
     unsigned ping_interval_ms; /* idle connections pinged; 0 = never (10000) */
     char **tables;            /* checked by a swap besides the tables seen */
     size_t ntables;
+    dbd_audit_values audit_values; /* values in audit records (none) */
+    char **audit_secret;      /* columns always masked; NULL: the default
+                               * password ha1 ha1b */
+    size_t naudit_secret;
     dbd_option *options;      /* option.NAME = VALUE, in file order */
     size_t noptions;
     int line;                 /* of the section header, for messages */
 } dbd_ds_config;
+
+/* What happens to a record when the audit queue is full. */
+typedef enum dbd_audit_loss {
+    DBD_AUDIT_LOSS_DROP,  /* dropped and counted */
+    DBD_AUDIT_LOSS_BLOCK  /* the request waits for space */
+} dbd_audit_loss;
+
+/* When the audit file is flushed to disk. */
+typedef enum dbd_audit_sync {
+    DBD_AUDIT_SYNC_INTERVAL, /* every sync_interval */
+    DBD_AUDIT_SYNC_EVERY,    /* before each reply (needs loss = block) */
+    DBD_AUDIT_SYNC_NONE      /* when the kernel decides */
+} dbd_audit_sync;
+
+/* [audit]: the trail is on when file or publish is set. */
+typedef struct dbd_audit_config {
+    char *file;               /* JSON lines; NULL: no file */
+    uint64_t max_size;        /* rotate beyond this many bytes; 0: never */
+    char *publish;            /* PUB endpoint; NULL: none */
+    unsigned publish_hwm;     /* records queued per slow subscriber */
+    unsigned queue;           /* records between requests and the writer */
+    dbd_audit_loss loss;
+    dbd_audit_sync sync;
+    unsigned sync_interval_ms;
+} dbd_audit_config;
+
+const char *dbd_audit_loss_name(dbd_audit_loss l);
+const char *dbd_audit_sync_name(dbd_audit_sync s);
+/* Whether a and b are the same settings (a reload compares them). */
+bool dbd_audit_config_equal(const dbd_audit_config *a,
+                            const dbd_audit_config *b);
 
 typedef struct dbd_config {
     char **endpoints;         /* "ipc://..." / "tcp://..." */
@@ -62,6 +98,7 @@ typedef struct dbd_config {
     int log_level;            /* syslog level */
     unsigned drain_timeout_ms;
     int io_threads;           /* ZeroMQ I/O threads */
+    dbd_audit_config audit;
     dbd_ds_config *ds;
     size_t nds;
 } dbd_config;

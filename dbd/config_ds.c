@@ -72,6 +72,13 @@ void dbd_ds_config_defaults(dbd_ds_config *ds)
     ds->mode = DBD_MODE_FAILOVER;
 }
 
+static void names_free(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
 void dbd_ds_config_clear(dbd_ds_config *ds)
 {
     free(ds->name);
@@ -81,9 +88,8 @@ void dbd_ds_config_clear(dbd_ds_config *ds)
         free((char *)ds->options[i].value);
     }
     free(ds->options);
-    for (size_t i = 0; i < ds->ntables; i++)
-        free(ds->tables[i]);
-    free(ds->tables);
+    names_free(ds->tables, ds->ntables);
+    names_free(ds->audit_secret, ds->naudit_secret);
     memset(ds, 0, sizeof *ds);
 }
 
@@ -178,6 +184,22 @@ static char *dup_or_null(const char *s, bool *ok)
     return d;
 }
 
+/* Copies n names into *dst / *ndst (left NULL / 0 when n is 0). */
+static bool names_dup(char *const *src, size_t n, char ***dst, size_t *ndst)
+{
+    bool ok = true;
+    if (n == 0)
+        return true;
+    *dst = calloc(n, sizeof **dst);
+    if (*dst == NULL)
+        return false;
+    for (size_t i = 0; ok && i < n; i++) {
+        (*dst)[i] = dup_or_null(src[i], &ok);
+        (*ndst)++;
+    }
+    return ok;
+}
+
 dbd_ds_config *dbd_ds_config_dup(const dbd_ds_config *src)
 {
     dbd_ds_config *d = calloc(1, sizeof *d);
@@ -192,6 +214,8 @@ dbd_ds_config *dbd_ds_config_dup(const dbd_ds_config *src)
     d->noptions = 0;
     d->tables = NULL;
     d->ntables = 0;
+    d->audit_secret = NULL;
+    d->naudit_secret = 0;
     d->name = dup_or_null(src->name, &ok);
     d->url = dup_or_null(src->url, &ok);
     if (ok && src->noptions > 0) {
@@ -203,14 +227,11 @@ dbd_ds_config *dbd_ds_config_dup(const dbd_ds_config *src)
             d->noptions++;
         }
     }
-    if (ok && src->ntables > 0) {
-        d->tables = calloc(src->ntables, sizeof *d->tables);
-        ok = d->tables != NULL;
-        for (size_t i = 0; ok && i < src->ntables; i++) {
-            d->tables[i] = dup_or_null(src->tables[i], &ok);
-            d->ntables++;
-        }
-    }
+    if (ok)
+        ok = names_dup(src->tables, src->ntables, &d->tables, &d->ntables);
+    if (ok)
+        ok = names_dup(src->audit_secret, src->naudit_secret,
+                       &d->audit_secret, &d->naudit_secret);
     if (!ok) {
         dbd_ds_config_clear(d);
         free(d);
@@ -235,6 +256,16 @@ static bool str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+static bool names_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (!str_eq(a[i], b[i]))
+            return false;
+    return true;
+}
+
 bool dbd_ds_config_equal(const dbd_ds_config *a, const dbd_ds_config *b)
 {
     if (!str_eq(a->name, b->name) || !str_eq(a->url, b->url) ||
@@ -243,14 +274,15 @@ bool dbd_ds_config_equal(const dbd_ds_config *a, const dbd_ds_config *b)
         a->reconnect_min_ms != b->reconnect_min_ms ||
         a->reconnect_max_ms != b->reconnect_max_ms ||
         a->ping_interval_ms != b->ping_interval_ms || a->mode != b->mode ||
-        a->noptions != b->noptions || a->ntables != b->ntables)
+        a->noptions != b->noptions ||
+        a->audit_values != b->audit_values ||
+        !names_equal(a->tables, a->ntables, b->tables, b->ntables) ||
+        !names_equal(a->audit_secret, a->naudit_secret, b->audit_secret,
+                     b->naudit_secret))
         return false;
     for (size_t i = 0; i < a->noptions; i++)
         if (!str_eq(a->options[i].key, b->options[i].key) ||
             !str_eq(a->options[i].value, b->options[i].value))
-            return false;
-    for (size_t i = 0; i < a->ntables; i++)
-        if (!str_eq(a->tables[i], b->tables[i]))
             return false;
     return true;
 }

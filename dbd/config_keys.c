@@ -107,8 +107,10 @@ static bool ds_uint(ini_strict *in, const char *key, const char *value,
     return true;
 }
 
-/* tables = T1 T2 ...: identifiers, at most DBD_CONF_MAX_TABLES. */
-static bool ds_tables(ini_strict *in, dbd_ds_config *ds, const char *value)
+/* KEY = N1 N2 ...: identifiers (tables, columns), at most
+ * DBD_CONF_MAX_TABLES, appended to *list. */
+static bool ds_names(ini_strict *in, const char *key, const char *what,
+                     const char *value, char ***list, size_t *n)
 {
     const char *p = value;
     for (;;) {
@@ -119,27 +121,27 @@ static bool ds_tables(ini_strict *in, dbd_ds_config *ds, const char *value)
             return true;
         len = strcspn(p, " \t");
         if (!dbd_ident_valid(p, len)) {
-            ini_strict_error(in, "tables: \"%.*s\" is not a table name",
-                             (int)(len > 64 ? 64 : len), p);
+            ini_strict_error(in, "%s: \"%.*s\" is not a %s name", key,
+                             (int)(len > 64 ? 64 : len), p, what);
             return false;
         }
-        if (ds->ntables == DBD_CONF_MAX_TABLES) {
-            ini_strict_error(in, "tables: more than %d names",
+        if (*n == DBD_CONF_MAX_TABLES) {
+            ini_strict_error(in, "%s: more than %d names", key,
                              DBD_CONF_MAX_TABLES);
             return false;
         }
-        grown = realloc(ds->tables, (ds->ntables + 1) * sizeof *grown);
+        grown = realloc(*list, (*n + 1) * sizeof *grown);
         if (grown == NULL) {
             ini_strict_oom(in);
             return false;
         }
-        ds->tables = grown;
-        grown[ds->ntables] = strndup(p, len);
-        if (grown[ds->ntables] == NULL) {
+        *list = grown;
+        grown[*n] = strndup(p, len);
+        if (grown[*n] == NULL) {
             ini_strict_oom(in);
             return false;
         }
-        ds->ntables++;
+        (*n)++;
         p += len;
     }
 }
@@ -175,7 +177,25 @@ bool config_ds_key(ini_strict *in, parse_state *ps, const char *key,
         return true;
     }
     if (strcmp(key, "tables") == 0)
-        return ds_tables(in, ds, value);
+        return ds_names(in, key, "table", value, &ds->tables,
+                        &ds->ntables);
+    if (strcmp(key, "audit_secret") == 0)
+        return ds_names(in, key, "column", value, &ds->audit_secret,
+                        &ds->naudit_secret);
+    if (strcmp(key, "audit_values") == 0) {
+        if (strcmp(value, "none") == 0)
+            ds->audit_values = DBD_AUDIT_VALUES_NONE;
+        else if (strcmp(value, "masked") == 0)
+            ds->audit_values = DBD_AUDIT_VALUES_MASKED;
+        else if (strcmp(value, "full") == 0)
+            ds->audit_values = DBD_AUDIT_VALUES_FULL;
+        else {
+            ini_strict_error(in, "audit_values: \"%s\" is not none, masked "
+                             "or full", value);
+            return false;
+        }
+        return true;
+    }
     if (strcmp(key, "ping_interval") == 0)
         return ds_uint(in, key, value, 0, 3600000, &ds->ping_interval_ms);
     if (strcmp(key, "allow_raw") == 0)

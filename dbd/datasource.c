@@ -248,6 +248,7 @@ static void reap_stragglers(dbd_backend *be, const dbd_outlet *outlet,
                 continue; /* idle, or already sending its own reply */
             to = dbd_reply_to_job(outlet, job, ds->env->global,
                                   &ds->counters);
+            dbd_reply_to_ds(&to, ds->cfg, (int)h->index);
             dbd_answer_status(&to, DBD_TIMEOUT, why);
         }
     }
@@ -297,6 +298,7 @@ bool dbd_datasource_maintain(dbd_datasource *ds, int64_t now_mono_us,
             late = job->next;
             to = dbd_reply_to_job(outlet, job, ds->env->global,
                                   &ds->counters);
+            dbd_reply_to_ds(&to, ds->cfg, -1);
             dbd_answer_status(&to, DBD_TIMEOUT, why);
             dbd_job_destroy(&job);
         }

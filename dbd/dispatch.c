@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "codec.h"
+#include "strutil.h"
 
 /* A capability the op needs and the connector lacks, described for the
  * message; NULL when it can run. */
@@ -69,7 +70,7 @@ static bool uses_raw(const dbd_op *op)
 
 static bool is_reserved(dbd_op_kind k)
 {
-    return k == DBD_OP_MIGRATE || k == DBD_OP_AUDIT;
+    return k == DBD_OP_MIGRATE;
 }
 
 /* The deadline in force: the earlier of the request's deadline and
@@ -104,6 +105,8 @@ static void answer_admin(dbd_server *srv, const dbd_reply_to *to,
         goto out;
     if (kind == DBD_OP_PING)
         rc = dbd_admin_ping(srv, r);
+    else if (kind == DBD_OP_AUDIT)
+        rc = dbd_admin_audit(srv, r);
     else if (kind == DBD_OP_DATASOURCES)
         rc = dbd_admin_datasources(srv, r);
     else if (kind == DBD_OP_HOSTS)
@@ -146,6 +149,7 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
     }
     to->ds = dbd_datasource_counters(ds);
     dscfg = dbd_datasource_config(ds);
+    dbd_reply_to_ds(to, dscfg, -1);
     if (srv->shutting_down) {
         dbd_answer_status(to, DBD_UNAVAILABLE, "dbd is shutting down");
         return;
@@ -189,6 +193,10 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
         dbd_answer_status(to, DBD_INTERNAL, "out of memory");
         return;
     }
+    job->audit = srv->audit;
+    if (to->peer != NULL)
+        str_copy(job->peer, sizeof job->peer, to->peer);
+    to->req = job->req; /* the request moved into the job */
     st = dbd_datasource_submit(ds, job, msg, sizeof msg);
     if (st != DBD_OK) {
         dbd_answer_status(to, st, msg);
@@ -198,7 +206,7 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
 
 void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
                   size_t ident_len, const void *body, size_t len,
-                  int nframes)
+                  int nframes, const char *peer)
 {
     dbd_reply_to to = {
         .outlet = &srv->outlet,
@@ -207,6 +215,9 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         .ident_len = ident_len,
         .arrival_mono_us = now_mono_us(),
         .global = &srv->counters,
+        .audit = srv->audit,
+        .host = -1,
+        .peer = peer,
     };
     dbd_request *req = NULL;
     char err[512];
@@ -236,6 +247,7 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         goto out;
     }
     to.id = req->id;
+    to.req = req;
     if (log_enabled(srv->log, LOG_DEBUG))
         log_debug(srv->log, "request %" PRIu64 ": %s on %s", req->id,
                   dbd_op_name(req->op.kind),
@@ -254,6 +266,7 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
     } else if (req->op.kind == DBD_OP_DATASOURCES ||
                req->op.kind == DBD_OP_STATS ||
                req->op.kind == DBD_OP_HOSTS ||
+               req->op.kind == DBD_OP_AUDIT ||
                (req->op.kind == DBD_OP_PING && req->datasource == NULL)) {
         answer_admin(srv, &to, req->op.kind);
     } else {

@@ -12,12 +12,18 @@
 #include "codec.h"
 #include "strutil.h"
 
-/* The reply writer's flush: each chunk goes out as soon as it is full. */
+/* The reply writer's flush: each chunk goes out as soon as it is full;
+ * the final message waits in to->held when it must wait for its audit
+ * record (sync = every). */
 static int flush_to_client(void *ctx, const void *data, size_t len,
                            bool more)
 {
-    (void)more;
-    return dbd_answer_raw(ctx, data, len);
+    const dbd_reply_to *to = ctx;
+    if (!more && to->held != NULL) {
+        dbd_buf_reset(to->held);
+        return dbd_buf_append(to->held, data, len) < 0 ? -1 : 0;
+    }
+    return dbd_answer_raw(to, data, len);
 }
 
 typedef struct stream_sink {
@@ -97,7 +103,7 @@ static void finish_or_fallback(const dbd_exec_env *x, dbd_reply_writer *w,
     if (x->outcome != NULL)
         *x->outcome = st;
     if (dbd_reply_writer_finish(w, st, msg, affected, last_id) == 0) {
-        dbd_answer_count(to, st, dbd_reply_writer_rows(w));
+        dbd_answer_count(to, st, dbd_reply_writer_rows(w), affected);
         return;
     }
     log_errx(x->log, "[%s] request %" PRIu64 ": reply could not be "

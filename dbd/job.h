@@ -16,6 +16,7 @@
 #include "request.h"
 
 #define DBD_IDENT_BYTES 255 /* ZeroMQ routing ids are at most 255 bytes */
+#define DBD_PEER_BYTES 64   /* an IPv6 address and a NUL fit */
 
 typedef struct dbd_job {
     struct dbd_job *next;   /* queue link */
@@ -30,6 +31,8 @@ typedef struct dbd_job {
      * the loser sends nothing, so a client never gets two answers. */
     atomic_int claim;
     const void *failed_host; /* a read to retry elsewhere: where it failed */
+    struct dbd_audit *audit; /* the trail its answer is recorded in, or NULL */
+    char peer[DBD_PEER_BYTES]; /* the client's address, "" when unknown */
 } dbd_job;
 
 enum { DBD_CLAIM_NONE, DBD_CLAIM_WORKER, DBD_CLAIM_FRONT };

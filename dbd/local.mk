@@ -9,6 +9,7 @@ dbd_libdbdconfig_la_SOURCES = \
 	dbd/config.c dbd/config.h dbd/config_parse.h \
 	dbd/config_ds.c \
 	dbd/config_keys.c \
+	dbd/config_audit.c \
 	dbd/config_value.c dbd/config_value.h \
 	dbd/log.c dbd/log.h
 dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
@@ -37,10 +38,13 @@ dbd_dbd_SOURCES = \
 	dbd/registry.c dbd/registry.h \
 	dbd/endpoint.c dbd/endpoint.h \
 	dbd/stats.c dbd/stats.h \
+	dbd/audit.c dbd/audit.h dbd/audit_file.c dbd/audit_file.h \
+	dbd/audit_record.c \
 	dbd/clock.h dbd/strutil.h
 dbd_dbd_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS)
-dbd_dbd_LDADD = dbd/libdbddaemon.la dbd/libdbdconfig.la proto/libdbdcodec.la proto/libdbdcore.la \
-	$(ZMQ_LIBS) $(INIH_LIBS) $(MSGPACK_LIBS)
+dbd_dbd_LDADD = dbd/libdbddaemon.la dbd/libdbdconfig.la dbd/libdbdaudit.la \
+	proto/libdbdcodec.la proto/libdbdcore.la \
+	$(ZMQ_LIBS) $(INIH_LIBS) $(MSGPACK_LIBS) $(NETTLE_LIBS)
 dist_sysconf_DATA += dbd/dbd.conf
 
 # Integration test against a running dbd (tests/run starts the fixture).

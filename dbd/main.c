@@ -2,6 +2,7 @@
  * main.c - dbd: the database daemon.  Parses the command line and the
  * configuration, then runs the server in the foreground until SIGTERM.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
     }
     /* Before any thread exists, so that every thread blocks the signals
      * and only the front end sees them. */
-    sigfd = dbd_signals_open(false);
+    sigfd = dbd_signals_open_with(SIGUSR1); /* reopens the audit file */
     if (sigfd < 0) {
         log_err(log, "cannot set up signal handling");
         goto out;

@@ -46,6 +46,7 @@ static void dbd_section_changes(const dbd_config *a, const dbd_config *b,
         {a->log_level != b->log_level, "log_level"},
         {a->drain_timeout_ms != b->drain_timeout_ms, "drain_timeout"},
         {a->io_threads != b->io_threads, "io_threads"},
+        {!dbd_audit_config_equal(&a->audit, &b->audit), "[audit]"},
     };
     buf[0] = '\0';
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
@@ -244,6 +245,14 @@ void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to)
     if (to != NULL)
         dbd_answer_result(to, r);
 out:
+    if (to == NULL && srv->audit != NULL) {
+        /* A reload by signal has no request: its record says so. */
+        dbd_reply_to sig = {.audit = srv->audit, .client = "dbd",
+                            .op_name = "reload", .host = -1,
+                            .detail = "SIGHUP",
+                            .arrival_mono_us = now_mono_us()};
+        dbd_audit_answer(&sig, st, 0, -1, NULL);
+    }
     for (size_t i = 0; fresh != NULL && next != NULL && i < next->nds; i++)
         dbd_datasource_destroy(&fresh[i]);
     free(fresh);

@@ -138,6 +138,13 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
             goto fail;
         srv->nrouters++;
     }
+    if (cfg->audit.file != NULL || cfg->audit.publish != NULL) {
+        srv->audit = dbd_audit_open(&cfg->audit, cfg->endpoints,
+                                    cfg->nendpoints, srv->zctx, srv->replies,
+                                    log, err, errlen);
+        if (srv->audit == NULL)
+            goto fail;
+    }
     srv->env = (dbd_ds_env){
         .replies = srv->replies,
         .log = log,
@@ -185,6 +192,7 @@ static void answer_job(dbd_server *srv, dbd_datasource *ds, dbd_job *job,
 {
     dbd_reply_to to = dbd_reply_to_job(&srv->outlet, job, &srv->counters,
                                        dbd_datasource_counters(ds));
+    dbd_reply_to_ds(&to, dbd_datasource_config(ds), -1);
     dbd_answer_status(&to, st, msg);
 }
 
@@ -274,7 +282,12 @@ static void handle_signals(dbd_server *srv)
 {
     int sig;
     while ((sig = dbd_signals_read(srv->sigfd)) > 0) {
-        if (sig == SIGHUP) {
+        if (sig == SIGUSR1) {
+            if (srv->audit != NULL)
+                dbd_audit_reopen(srv->audit);
+            else
+                log_notice(srv->log, "SIGUSR1 ignored: no audit file");
+        } else if (sig == SIGHUP) {
             if (srv->shutting_down)
                 log_notice(srv->log, "SIGHUP ignored: shutting down");
             else
@@ -377,7 +390,10 @@ static bool receive_requests(dbd_server *srv, uint32_t sock)
         }
         if (nframes > 0)
             dbd_dispatch(srv, sock, zmq_msg_data(&ident), zmq_msg_size(&ident),
-                         zmq_msg_data(&body), zmq_msg_size(&body), nframes);
+                         zmq_msg_data(&body), zmq_msg_size(&body), nframes,
+                         srv->audit != NULL
+                             ? zmq_msg_gets(&body, "Peer-Address")
+                             : NULL);
         zmq_msg_close(&body);
         zmq_msg_close(&ident);
     }
@@ -463,6 +479,11 @@ int dbd_server_run(dbd_server *srv)
                 srv->unread[i] = !receive_requests(srv, (uint32_t)i);
         sweep_expired(srv, now_mono_us());
     }
+    /* sync = every: the last replies wait for their records. */
+    if (srv->audit != NULL) {
+        dbd_audit_flush(srv->audit);
+        forward_replies(srv);
+    }
     log_notice(srv->log, "all requests answered; stopping");
     rc = 0;
 out:
@@ -485,7 +506,8 @@ void dbd_server_destroy(dbd_server **psrv)
         dbd_datasource_destroy(&srv->closing[i]);
     free(srv->closing);
     free(srv->swaps);
-    /* The workers are joined: nobody pushes any more. */
+    /* The workers are joined; the audit writer is the last to push. */
+    dbd_audit_close(&srv->audit);
     dbd_replyq_destroy(&srv->replies);
     for (size_t i = 0; i < srv->nrouters; i++)
         zmq_close(srv->routers[i]);

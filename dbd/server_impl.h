@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "answer.h"
+#include "audit.h"
 #include "datasource.h"
 #include "registry.h"
 #include "server.h"
@@ -26,6 +27,8 @@ typedef struct dbd_pending_swap {
     int64_t arrival_mono_us;
     int64_t deadline_mono_us;
     char previous_url[1024];
+    char peer[DBD_PEER_BYTES];
+    char detail[1200];     /* for the audit record: the new URLs, masked */
 } dbd_pending_swap;
 
 struct dbd_server {
@@ -39,6 +42,7 @@ struct dbd_server {
     size_t nrouters;
     dbd_replyq *replies;   /* replies from the workers */
     dbd_registry *reg;
+    dbd_audit *audit;      /* NULL when [audit] is not configured */
     dbd_datasource **ds;
     size_t nds;
     size_t ds_cap;
@@ -59,10 +63,11 @@ struct dbd_server {
 };
 
 /* One request message from the client ident on ROUTER socket sock
- * (dispatch.c).  nframes counts the body frames received. */
+ * (dispatch.c).  nframes counts the body frames received; peer is the
+ * client's address when known (for the audit trail), else NULL. */
 void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
                   size_t ident_len, const void *body, size_t len,
-                  int nframes);
+                  int nframes, const char *peer);
 
 /* The datasource called name, or NULL. */
 dbd_datasource *dbd_server_find_ds(dbd_server *srv, const char *name);
@@ -72,6 +77,7 @@ int dbd_admin_ping(dbd_server *srv, dbd_result *r);
 int dbd_admin_datasources(dbd_server *srv, dbd_result *r);
 int dbd_admin_stats(dbd_server *srv, dbd_result *r);
 int dbd_admin_hosts(dbd_server *srv, dbd_result *r);
+int dbd_admin_audit(dbd_server *srv, dbd_result *r);
 
 /* swap (admin_swap.c): starts the check; the answer comes from
  * dbd_swaps_poll() once it ends, or at the request's deadline. */

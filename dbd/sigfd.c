@@ -1,4 +1,4 @@
-/* sigfd.c - SIGTERM, SIGINT, SIGHUP (and SIGCHLD) through a signalfd
+/* sigfd.c - SIGTERM, SIGINT, SIGHUP (and one more) through a signalfd
  * (see sigfd.h). */
 #include "sigfd.h"
 
@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 int dbd_signals_open(bool with_child)
+{
+    return dbd_signals_open_with(with_child ? SIGCHLD : 0);
+}
+
+int dbd_signals_open_with(int extra)
 {
     sigset_t set;
     struct sigaction sa;
@@ -21,8 +26,8 @@ int dbd_signals_open(bool with_child)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGHUP);
-    if (with_child)
-        sigaddset(&set, SIGCHLD);
+    if (extra != 0)
+        sigaddset(&set, extra);
     if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
         return -1;
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);

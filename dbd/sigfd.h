@@ -15,6 +15,9 @@
  * errno on failure.  Call before any thread exists, ZeroMQ's included.
  */
 int dbd_signals_open(bool with_child);
+/* The same with one more signal of the caller's (0: none), e.g. SIGUSR1
+ * for dbd's audit file. */
+int dbd_signals_open_with(int extra);
 
 /* The number of one pending signal, 0 when none, -1 on error. */
 int dbd_signals_read(int fd);

@@ -69,8 +69,9 @@ static bool is_read(const dbd_job *job)
 }
 
 /* Answers a list of jobs UNAVAILABLE; mu not held. */
-static void answer_unavailable(dbd_datasource *ds, const dbd_outlet *outlet,
-                               dbd_job *jobs, const char *msg)
+static void answer_unavailable(dbd_datasource *ds, const dbd_ds_config *cfg,
+                               const dbd_outlet *outlet, dbd_job *jobs,
+                               const char *msg)
 {
     size_t n = 0;
     while (jobs != NULL) {
@@ -78,6 +79,7 @@ static void answer_unavailable(dbd_datasource *ds, const dbd_outlet *outlet,
         dbd_reply_to to;
         jobs = job->next;
         to = dbd_reply_to_job(outlet, job, ds->env->global, &ds->counters);
+        dbd_reply_to_ds(&to, cfg, -1);
         dbd_answer_status(&to, DBD_UNAVAILABLE, msg);
         dbd_job_destroy(&job);
         n++;
@@ -127,7 +129,7 @@ void dbd_ds_reject_unservable_locked(dbd_datasource *ds,
     snprintf(msg, sizeof msg, "datasource \"%s\" is down: %s", be->cfg->name,
              ds->last_error);
     pthread_mutex_unlock(&ds->mu);
-    answer_unavailable(ds, outlet, jobs, msg);
+    answer_unavailable(ds, be->cfg, outlet, jobs, msg);
     pthread_mutex_lock(&ds->mu);
 }
 
@@ -387,7 +389,13 @@ static bool run_job(worker_state *s, dbd_job *job, bool may_defer,
         .deferred = may_defer ? deferred : NULL,
         .outcome = outcome,
     };
+    dbd_buf held;
+    bool broken = false;
 
+    dbd_buf_init(&held);
+    dbd_reply_to_ds(&to, s->be->cfg, (int)s->h->index);
+    if (dbd_audit_holds_replies(to.audit))
+        to.held = &held;
     *deferred = false;
     atomic_fetch_add(&s->h->requests, 1);
     if (now >= job->deadline_us) {
@@ -395,9 +403,12 @@ static bool run_job(worker_state *s, dbd_job *job, bool may_defer,
         dbd_answer_statusf(&to, DBD_TIMEOUT, "deadline passed after %lld ms "
                            "in the queue of datasource \"%s\"; not executed",
                            (long long)waited, s->be->cfg->name);
-        return false;
+        goto out;
     }
-    return dbd_exec_job(&x, job, &to, why, whylen);
+    broken = dbd_exec_job(&x, job, &to, why, whylen);
+out:
+    dbd_buf_free(&held);
+    return broken;
 }
 
 /* A read whose connection broke before any reply: run again elsewhere
@@ -421,6 +432,7 @@ static void retry_or_answer(worker_state *s, dbd_job *job, const char *why)
         dbd_reply_to to = dbd_reply_to_worker(&s->w->outlet, job,
                                               ds->env->global,
                                               &ds->counters);
+        dbd_reply_to_ds(&to, s->be->cfg, (int)s->h->index);
         dbd_answer_status(&to, DBD_UNAVAILABLE, why);
     }
     dbd_job_destroy(&job);

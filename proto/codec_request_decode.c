@@ -22,7 +22,7 @@
 
 static bool op_reserved(dbd_op_kind k)
 {
-    return k == DBD_OP_MIGRATE || k == DBD_OP_AUDIT;
+    return k == DBD_OP_MIGRATE;
 }
 
 /* Ops a batch may contain. */

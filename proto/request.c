@@ -73,7 +73,7 @@ bool dbd_op_writes(dbd_op_kind k)
 bool dbd_op_is_admin(dbd_op_kind k)
 {
     return k == DBD_OP_PING || k == DBD_OP_DATASOURCES || k == DBD_OP_STATS ||
-           k == DBD_OP_RELOAD || k == DBD_OP_HOSTS;
+           k == DBD_OP_RELOAD || k == DBD_OP_HOSTS || k == DBD_OP_AUDIT;
 }
 
 const char *dbd_cmp_name(dbd_cmp c)

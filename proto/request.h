@@ -35,7 +35,7 @@ typedef enum dbd_op_kind {
     DBD_OP_RAW,
     DBD_OP_DATASOURCES,
     DBD_OP_STATS,
-    /* Reserved for later protocol features; answered UNSUPPORTED for now. */
+    /* Admin ops added later (MIGRATE stays reserved: UNSUPPORTED). */
     DBD_OP_SWAP,
     DBD_OP_RELOAD,
     DBD_OP_MIGRATE,
@@ -50,7 +50,7 @@ bool dbd_op_from_name(const char *name, size_t len, dbd_op_kind *out);
 /* true for ops that change data (insert, update, delete, replace, batch, raw). */
 bool dbd_op_writes(dbd_op_kind k);
 /* true for ops that name no datasource (ping, datasources, stats, reload,
- * hosts). */
+ * hosts, audit). */
 bool dbd_op_is_admin(dbd_op_kind k);
 
 /* Condition operators; wire names in the comments. */

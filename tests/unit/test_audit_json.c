@@ -60,7 +60,7 @@ static void assert_string_json(const char *s, size_t len, const char *want)
 
 static void test_all_keys_in_order(void **state)
 {
-    dbd_audit_pair pairs[] = {{"username", dbd_string("alice", 5)}};
+    dbd_audit_pair pairs[] = {{.name = "username", .value = dbd_string("alice", 5)}};
     dbd_audit_record r = full_record();
     (void)state;
     r.values = pairs;
@@ -70,7 +70,7 @@ static void test_all_keys_in_order(void **state)
                 "\"client\":\"proxy-1\",\"ds\":\"sq\",\"host\":0,"
                 "\"op\":\"query\",\"table\":\"subscriber\","
                 "\"cols\":[\"username\",\"domain\"],"
-                "\"values\":{\"username\":\"alice\"},\"status\":\"OK\","
+                "\"values\":[[\"username\",\"=\",\"alice\"]],\"status\":\"OK\","
                 "\"rows\":1,\"latency_us\":123,\"id\":42");
 }
 
@@ -90,7 +90,7 @@ static void test_absent_optional_keys(void **state)
     /* A policy that prints values always writes the key. */
     assert_body(&r, DBD_AUDIT_VALUES_MASKED,
                 "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
-                "\"client\":\"c\",\"op\":\"ping\",\"cols\":[],\"values\":{},"
+                "\"client\":\"c\",\"op\":\"ping\",\"cols\":[],\"values\":[],"
                 "\"status\":\"UNSUPPORTED\",\"latency_us\":5,"
                 "\"id\":18446744073709551615");
 }
@@ -127,14 +127,14 @@ static void values_record(dbd_audit_record *r, dbd_audit_pair *pairs)
 
 #define VALUE_PAIRS                                                          \
     {                                                                        \
-        {"n", dbd_null()}, {"i", dbd_int(INT64_MIN)}, {"d", dbd_double(0.1)},\
-        {"dn", dbd_double(-2.5)}, {"nan", dbd_double(NAN)},                  \
-        {"inf", dbd_double(INFINITY)}, {"ninf", dbd_double(-INFINITY)},      \
-        {"t", dbd_bool(true)}, {"f", dbd_bool(false)},                       \
-        {"s", dbd_string("x\"y", 3)},                                        \
-        {"b", dbd_blob(blob_bytes, sizeof blob_bytes)},                      \
-        {"dt", dbd_datetime(981173106000000LL)},                             \
-        {"dtf", dbd_datetime(981173106000001LL)},                            \
+        {.name = "n", .value = dbd_null()}, {.name = "i", .value = dbd_int(INT64_MIN)}, {.name = "d", .value = dbd_double(0.1)},\
+        {.name = "dn", .value = dbd_double(-2.5)}, {.name = "nan", .value = dbd_double(NAN)},                  \
+        {.name = "inf", .value = dbd_double(INFINITY)}, {.name = "ninf", .value = dbd_double(-INFINITY)},      \
+        {.name = "t", .value = dbd_bool(true)}, {.name = "f", .value = dbd_bool(false)},                       \
+        {.name = "s", .value = dbd_string("x\"y", 3)},                                        \
+        {.name = "b", .value = dbd_blob(blob_bytes, sizeof blob_bytes)},                      \
+        {.name = "dt", .value = dbd_datetime(981173106000000LL)},                             \
+        {.name = "dtf", .value = dbd_datetime(981173106000001LL)},                            \
     }
 
 static void test_values_full(void **state)
@@ -146,13 +146,15 @@ static void test_values_full(void **state)
     assert_body(&r, DBD_AUDIT_VALUES_FULL,
                 "{\"ts\":\"2026-11-26T17:52:00.123456Z\",\"seq\":7,"
                 "\"client\":\"proxy-1\",\"ds\":\"sq\",\"host\":0,"
-                "\"op\":\"query\",\"cols\":[],\"values\":{"
-                "\"n\":null,\"i\":-9223372036854775808,"
-                "\"d\":0.10000000000000001,\"dn\":-2.5,\"nan\":\"nan\","
-                "\"inf\":\"inf\",\"ninf\":\"-inf\",\"t\":true,\"f\":false,"
-                "\"s\":\"x\\\"y\",\"b\":{\"b64\":\"AAEC//4=\"},"
-                "\"dt\":\"2001-02-03T04:05:06.000000Z\","
-                "\"dtf\":\"2001-02-03T04:05:06.000001Z\"},"
+                "\"op\":\"query\",\"cols\":[],\"values\":["
+                "[\"n\",\"=\",null],[\"i\",\"=\",-9223372036854775808],"
+                "[\"d\",\"=\",0.10000000000000001],[\"dn\",\"=\",-2.5],"
+                "[\"nan\",\"=\",\"nan\"],[\"inf\",\"=\",\"inf\"],"
+                "[\"ninf\",\"=\",\"-inf\"],[\"t\",\"=\",true],"
+                "[\"f\",\"=\",false],[\"s\",\"=\",\"x\\\"y\"],"
+                "[\"b\",\"=\",{\"b64\":\"AAEC//4=\"}],"
+                "[\"dt\",\"=\",\"2001-02-03T04:05:06.000000Z\"],"
+                "[\"dtf\",\"=\",\"2001-02-03T04:05:06.000001Z\"]],"
                 "\"status\":\"OK\",\"rows\":1,\"latency_us\":123,\"id\":42");
 }
 
@@ -165,11 +167,14 @@ static void test_values_masked(void **state)
     assert_body(&r, DBD_AUDIT_VALUES_MASKED,
                 "{\"ts\":\"2026-11-26T17:52:00.123456Z\",\"seq\":7,"
                 "\"client\":\"proxy-1\",\"ds\":\"sq\",\"host\":0,"
-                "\"op\":\"query\",\"cols\":[],\"values\":{"
-                "\"n\":\"***\",\"i\":\"***\",\"d\":\"***\",\"dn\":\"***\","
-                "\"nan\":\"***\",\"inf\":\"***\",\"ninf\":\"***\","
-                "\"t\":\"***\",\"f\":\"***\",\"s\":\"***\",\"b\":\"***\","
-                "\"dt\":\"***\",\"dtf\":\"***\"},"
+                "\"op\":\"query\",\"cols\":[],\"values\":["
+                "[\"n\",\"=\",\"***\"],[\"i\",\"=\",\"***\"],"
+                "[\"d\",\"=\",\"***\"],[\"dn\",\"=\",\"***\"],"
+                "[\"nan\",\"=\",\"***\"],[\"inf\",\"=\",\"***\"],"
+                "[\"ninf\",\"=\",\"***\"],[\"t\",\"=\",\"***\"],"
+                "[\"f\",\"=\",\"***\"],[\"s\",\"=\",\"***\"],"
+                "[\"b\",\"=\",\"***\"],[\"dt\",\"=\",\"***\"],"
+                "[\"dtf\",\"=\",\"***\"]],"
                 "\"status\":\"OK\",\"rows\":1,\"latency_us\":123,\"id\":42");
 }
 
@@ -189,17 +194,18 @@ static void test_values_none(void **state)
 static void test_blob_padding(void **state)
 {
     dbd_audit_pair pairs[] = {
-        {"e", dbd_blob("", 0)}, {"a", dbd_blob("a", 1)},
-        {"ab", dbd_blob("ab", 2)}, {"abc", dbd_blob("abc", 3)},
+        {.name = "e", .value = dbd_blob("", 0)}, {.name = "a", .value = dbd_blob("a", 1)},
+        {.name = "ab", .value = dbd_blob("ab", 2)}, {.name = "abc", .value = dbd_blob("abc", 3)},
     };
     dbd_audit_record r = {.client = "c", .op = "insert", .host = -1,
                           .rows = -1, .values = pairs, .nvalues = 4};
     (void)state;
     assert_body(&r, DBD_AUDIT_VALUES_FULL,
                 "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
-                "\"client\":\"c\",\"op\":\"insert\",\"cols\":[],\"values\":{"
-                "\"e\":{\"b64\":\"\"},\"a\":{\"b64\":\"YQ==\"},"
-                "\"ab\":{\"b64\":\"YWI=\"},\"abc\":{\"b64\":\"YWJj\"}},"
+                "\"client\":\"c\",\"op\":\"insert\",\"cols\":[],\"values\":["
+                "[\"e\",\"=\",{\"b64\":\"\"}],[\"a\",\"=\",{\"b64\":\"YQ==\"}],"
+                "[\"ab\",\"=\",{\"b64\":\"YWI=\"}],"
+                "[\"abc\",\"=\",{\"b64\":\"YWJj\"}]],"
                 "\"status\":\"OK\",\"latency_us\":0,\"id\":0");
 }
 
@@ -207,24 +213,26 @@ static void test_blob_padding(void **state)
 static void test_default_secrets(void **state)
 {
     dbd_audit_pair pairs[] = {
-        {"password", dbd_string("s3cret", 6)}, {"ha1", dbd_string("abc", 3)},
-        {"ha1b", dbd_null()}, {"Password", dbd_string("shown", 5)},
-        {"ha1x", dbd_int(1)}, {"username", dbd_string("bob", 3)},
+        {.name = "password", .value = dbd_string("s3cret", 6)}, {.name = "ha1", .value = dbd_string("abc", 3)},
+        {.name = "ha1b", .value = dbd_null()}, {.name = "Password", .value = dbd_string("shown", 5)},
+        {.name = "ha1x", .value = dbd_int(1)}, {.name = "username", .value = dbd_string("bob", 3)},
     };
     dbd_audit_record r = {.client = "c", .op = "update", .host = -1,
                           .rows = -1, .values = pairs, .nvalues = 6};
     (void)state;
     assert_body(&r, DBD_AUDIT_VALUES_FULL,
                 "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
-                "\"client\":\"c\",\"op\":\"update\",\"cols\":[],\"values\":{"
-                "\"password\":\"***\",\"ha1\":\"***\",\"ha1b\":\"***\","
-                "\"Password\":\"shown\",\"ha1x\":1,\"username\":\"bob\"},"
+                "\"client\":\"c\",\"op\":\"update\",\"cols\":[],\"values\":["
+                "[\"password\",\"=\",\"***\"],[\"ha1\",\"=\",\"***\"],"
+                "[\"ha1b\",\"=\",\"***\"],[\"Password\",\"=\",\"shown\"],"
+                "[\"ha1x\",\"=\",1],[\"username\",\"=\",\"bob\"]],"
                 "\"status\":\"OK\",\"latency_us\":0,\"id\":0");
     assert_body(&r, DBD_AUDIT_VALUES_MASKED,
                 "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
-                "\"client\":\"c\",\"op\":\"update\",\"cols\":[],\"values\":{"
-                "\"password\":\"***\",\"ha1\":\"***\",\"ha1b\":\"***\","
-                "\"Password\":\"***\",\"ha1x\":\"***\",\"username\":\"***\"},"
+                "\"client\":\"c\",\"op\":\"update\",\"cols\":[],\"values\":["
+                "[\"password\",\"=\",\"***\"],[\"ha1\",\"=\",\"***\"],"
+                "[\"ha1b\",\"=\",\"***\"],[\"Password\",\"=\",\"***\"],"
+                "[\"ha1x\",\"=\",\"***\"],[\"username\",\"=\",\"***\"]],"
                 "\"status\":\"OK\",\"latency_us\":0,\"id\":0");
 }
 
@@ -232,7 +240,7 @@ static void test_own_secret_list(void **state)
 {
     static const char *const mine[] = {"token"};
     dbd_audit_pair pairs[] = {
-        {"token", dbd_string("t", 1)}, {"password", dbd_string("p", 1)},
+        {.name = "token", .value = dbd_string("t", 1)}, {.name = "password", .value = dbd_string("p", 1)},
     };
     dbd_audit_record r = {.client = "c", .op = "insert", .host = -1,
                           .rows = -1, .values = pairs, .nvalues = 2};
@@ -245,7 +253,8 @@ static void test_own_secret_list(void **state)
     assert_string_equal(dbd_buf_text(&b),
                         "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
                         "\"client\":\"c\",\"op\":\"insert\",\"cols\":[],"
-                        "\"values\":{\"token\":\"***\",\"password\":\"p\"},"
+                        "\"values\":[[\"token\",\"=\",\"***\"],"
+                        "[\"password\",\"=\",\"p\"]],"
                         "\"status\":\"OK\",\"latency_us\":0,\"id\":0");
     /* Appends after what is there. */
     dbd_buf_reset(&b);
@@ -255,8 +264,59 @@ static void test_own_secret_list(void **state)
     assert_string_equal(dbd_buf_text(&b),
                         "X{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
                         "\"client\":\"c\",\"op\":\"insert\",\"cols\":[],"
-                        "\"values\":{\"token\":\"t\",\"password\":\"p\"},"
+                        "\"values\":[[\"token\",\"=\",\"t\"],"
+                        "[\"password\",\"=\",\"p\"]],"
                         "\"status\":\"OK\",\"latency_us\":0,\"id\":0");
+    dbd_buf_free(&b);
+}
+
+/* name, peer and detail; operators, "in" lists; the head/rest halves. */
+static void test_claims_operators_lists(void **state)
+{
+    static const char *const cols[] = {"username", "expires", "ha1"};
+    const dbd_value in_list[] = {dbd_string("a", 1), dbd_int(2)};
+    dbd_audit_pair pairs[] = {
+        {.name = "username", .value = dbd_string("bob", 3), .how = "in",
+         .list = in_list, .nlist = 2},
+        {.name = "expires", .value = dbd_int(5), .how = ">"},
+        {.name = "ha1", .value = dbd_null(), .how = "in", .list = in_list,
+         .nlist = 2},
+        {.name = "contact", .value = dbd_string("sip:x", 5), .how = "set"},
+    };
+    dbd_audit_record r = {.client = "c", .name = "sipproxy w1",
+                          .peer = "127.0.0.1", .op = "update", .host = -1,
+                          .rows = 2, .cols = cols, .ncols = 3,
+                          .values = pairs, .nvalues = 4,
+                          .detail = "why \"so\""};
+    dbd_buf b;
+    (void)state;
+    assert_body(&r, DBD_AUDIT_VALUES_FULL,
+                "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
+                "\"client\":\"c\",\"name\":\"sipproxy w1\","
+                "\"peer\":\"127.0.0.1\",\"op\":\"update\","
+                "\"cols\":[\"username\",\"expires\",\"ha1\"],\"values\":["
+                "[\"username\",\"in\",[\"a\",2]],[\"expires\",\">\",5],"
+                "[\"ha1\",\"in\",\"***\"],[\"contact\",\"set\",\"sip:x\"]],"
+                "\"status\":\"OK\",\"rows\":2,\"latency_us\":0,\"id\":0,"
+                "\"detail\":\"why \\\"so\\\"\"");
+    /* head + rest is the body. */
+    dbd_buf_init(&b);
+    assert_int_equal(dbd_audit_json_head(981173106000000LL, 9, &b), 0);
+    assert_string_equal(dbd_buf_text(&b),
+                        "{\"ts\":\"2001-02-03T04:05:06.000000Z\",\"seq\":9");
+    assert_int_equal(
+        dbd_audit_json_rest(&r, DBD_AUDIT_VALUES_NONE, NULL, 0, &b), 0);
+    assert_string_equal(dbd_buf_text(&b),
+                        "{\"ts\":\"2001-02-03T04:05:06.000000Z\",\"seq\":9,"
+                        "\"client\":\"c\",\"name\":\"sipproxy w1\","
+                        "\"peer\":\"127.0.0.1\",\"op\":\"update\","
+                        "\"cols\":[\"username\",\"expires\",\"ha1\"],"
+                        "\"status\":\"OK\",\"rows\":2,\"latency_us\":0,"
+                        "\"id\":0,\"detail\":\"why \\\"so\\\"\"");
+    /* An "in" list must not be empty. */
+    pairs[0].nlist = 0;
+    assert_int_equal(
+        dbd_audit_json_rest(&r, DBD_AUDIT_VALUES_FULL, NULL, 0, &b), -1);
     dbd_buf_free(&b);
 }
 
@@ -300,7 +360,7 @@ static void test_escape_utf8(void **state)
 static void test_escape_in_keys(void **state)
 {
     static const char *const cols[] = {"a\"b"};
-    dbd_audit_pair pairs[] = {{"k\n", dbd_string("v\x01", 2)}};
+    dbd_audit_pair pairs[] = {{.name = "k\n", .value = dbd_string("v\x01", 2)}};
     dbd_audit_record r = {.client = "c\\d", .op = "query", .host = -1,
                           .table = "t\xff", .ds = "d\t", .rows = -1,
                           .cols = cols, .ncols = 1, .values = pairs,
@@ -310,7 +370,7 @@ static void test_escape_in_keys(void **state)
                 "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
                 "\"client\":\"c\\\\d\",\"ds\":\"d\\t\",\"op\":\"query\","
                 "\"table\":\"t\\u00ff\",\"cols\":[\"a\\\"b\"],"
-                "\"values\":{\"k\\n\":\"v\\u0001\"},"
+                "\"values\":[[\"k\\n\",\"=\",\"v\\u0001\"]],"
                 "\"status\":\"OK\",\"latency_us\":0,\"id\":0");
 }
 
@@ -318,13 +378,13 @@ static void test_one_mib_value(void **state)
 {
     const size_t n = 1024 * 1024;
     char *big = malloc(n);
-    dbd_audit_pair pairs[1];
+    dbd_audit_pair pairs[1] = {{.name = "v"}};
     dbd_audit_record r = {.client = "c", .op = "insert", .host = -1,
                           .rows = -1, .values = pairs, .nvalues = 1};
     const char *head = "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
                        "\"client\":\"c\",\"op\":\"insert\",\"cols\":[],"
-                       "\"values\":{\"v\":\"";
-    const char *tail = "\"},\"status\":\"OK\",\"latency_us\":0,\"id\":0";
+                       "\"values\":[[\"v\",\"=\",\"";
+    const char *tail = "\"]],\"status\":\"OK\",\"latency_us\":0,\"id\":0";
     dbd_buf b;
     (void)state;
     assert_non_null(big);
@@ -345,7 +405,7 @@ static void test_one_mib_value(void **state)
     assert_string_equal(dbd_buf_text(&b),
                         "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"seq\":0,"
                         "\"client\":\"c\",\"op\":\"insert\",\"cols\":[],"
-                        "\"values\":{\"v\":\"***\"},\"status\":\"OK\","
+                        "\"values\":[[\"v\",\"=\",\"***\"]],\"status\":\"OK\","
                         "\"latency_us\":0,\"id\":0");
     dbd_buf_free(&b);
     free(big);
@@ -382,7 +442,7 @@ static void test_bad_arguments(void **state)
     assert_int_equal(
         dbd_audit_json_body(&r, DBD_AUDIT_VALUES_FULL, NULL, 0, &b), -1);
     /* A bad value type fails late, after much was written: out is whole. */
-    dbd_audit_pair bad[] = {{"x", {.type = DBD_TYPE_COUNT}}};
+    dbd_audit_pair bad[] = {{.name = "x", .value = {.type = DBD_TYPE_COUNT}}};
     r.values = bad;
     assert_int_equal(
         dbd_audit_json_body(&r, DBD_AUDIT_VALUES_FULL, NULL, 0, &b), -1);
@@ -407,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_blob_padding),
         cmocka_unit_test(test_default_secrets),
         cmocka_unit_test(test_own_secret_list),
+        cmocka_unit_test(test_claims_operators_lists),
         cmocka_unit_test(test_escape_specials),
         cmocka_unit_test(test_escape_utf8),
         cmocka_unit_test(test_escape_in_keys),

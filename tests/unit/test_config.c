@@ -238,10 +238,39 @@ static void test_errors(void **state)
         {"[dbd]\nfoo = 1\n", "t.conf:2: unknown key \"foo\" in [dbd]"},
         {"[datasource a]\nurl = x://y\nuser = bob\n",
          "t.conf:3: unknown key \"user\" in [datasource a]"},
-        {"\n[other]\n", "t.conf:2: unknown section [other] (expected [dbd] "
-                        "or [datasource NAME])"},
+        {"\n[other]\n", "t.conf:2: unknown section [other] (expected [dbd], "
+                        "[audit] or [datasource NAME])"},
         {"[datasources a]\n", "t.conf:1: unknown section [datasources a] "
-                              "(expected [dbd] or [datasource NAME])"},
+                              "(expected [dbd], [audit] or [datasource "
+                              "NAME])"},
+        {"[audit]\nfile = /x\nloss = keep\n",
+         "t.conf:3: loss: \"keep\" is not drop or block"},
+        {"[audit]\nfile = /x\nsync = always\n",
+         "t.conf:3: sync: \"always\" is not every, interval or none"},
+        {"[audit]\nfile = /x\nsync = every\n",
+         "t.conf:1: [audit] sync = every needs loss = block (a reply waits "
+         "for its record, which therefore may not be dropped)"},
+        {"[audit]\npublish = ipc:///p\nloss = block\nsync = every\n",
+         "t.conf:1: [audit] sync = every needs a file"},
+        {"\n[audit]\nmax_size = 1M\n",
+         "t.conf:2: [audit] has neither file nor publish: set one, or remove "
+         "the section"},
+        {"[audit]\npublish = http://x\n",
+         "t.conf:2: publish: \"http://x\" is not one ipc:// or tcp:// "
+         "endpoint"},
+        {"[audit]\npublish = tcp://a:1 tcp://a:2\n",
+         "t.conf:2: publish: \"tcp://a:1 tcp://a:2\" is not one ipc:// or "
+         "tcp:// endpoint"},
+        {"[audit]\nfile = /x\nqueue = 0\n",
+         "t.conf:3: queue: 0 is out of range (1..10000000)"},
+        {"[audit]\nfile = /x\nrotate = 1\n",
+         "t.conf:3: unknown key \"rotate\" in [audit]"},
+        {"[audit]\nfile = /x\n[audit]\n",
+         "t.conf:3: duplicate section [audit] (first on line 1)"},
+        {"[datasource a]\nurl = x://y\naudit_values = some\n",
+         "t.conf:3: audit_values: \"some\" is not none, masked or full"},
+        {"[datasource a]\nurl = x://y\naudit_secret = ha1 pass-word\n",
+         "t.conf:3: audit_secret: \"pass-word\" is not a column name"},
         {"pool = 1\n", "t.conf:1: key \"pool\" outside any section"},
         {"[dbd]\nmax_rows = abc\n", "t.conf:2: max_rows: \"abc\" is not a "
                                     "number"},
@@ -337,7 +366,7 @@ static void test_errors(void **state)
                                    "[section] or key = value)"},
         /* Keys of a rejected section are not reported again. */
         {"[nope]\nfoo = 1\n", "t.conf:1: unknown section [nope] (expected "
-                              "[dbd] or [datasource NAME])"},
+                              "[dbd], [audit] or [datasource NAME])"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -463,6 +492,63 @@ static void test_load_file(void **state)
 }
 
 /* The sample shipped with dbd loads and says what the docs say. */
+/* [audit] and the datasource audit keys: parsed, defaulted, compared. */
+static void test_audit(void **state)
+{
+    char err[1024] = "";
+    dbd_config *a = dbd_config_parse_string(
+        "[audit]\nfile = /var/log/dbd/audit.log\npublish = tcp://127.0.0.1:7001\n"
+        "max_size = 2M\nqueue = 100\nloss = block\nsync = every\n"
+        "sync_interval = 50\npublish_hwm = 7\n"
+        "[datasource d]\nurl = sqlite:///x\naudit_values = full\n"
+        "audit_secret = token ha1\n"
+        "[datasource e]\nurl = sqlite:///x\n",
+        "t.conf", err, sizeof err);
+    dbd_config *b = NULL;
+    (void)state;
+    if (a == NULL)
+        fail_msg("rejected: %s", err);
+    assert_string_equal(a->audit.file, "/var/log/dbd/audit.log");
+    assert_string_equal(a->audit.publish, "tcp://127.0.0.1:7001");
+    assert_int_equal(a->audit.max_size, 2 * 1024 * 1024);
+    assert_int_equal(a->audit.queue, 100);
+    assert_int_equal(a->audit.loss, DBD_AUDIT_LOSS_BLOCK);
+    assert_int_equal(a->audit.sync, DBD_AUDIT_SYNC_EVERY);
+    assert_int_equal(a->audit.sync_interval_ms, 50);
+    assert_int_equal(a->audit.publish_hwm, 7);
+    assert_int_equal(a->ds[0].audit_values, DBD_AUDIT_VALUES_FULL);
+    assert_int_equal(a->ds[0].naudit_secret, 2);
+    assert_string_equal(a->ds[0].audit_secret[0], "token");
+    assert_string_equal(a->ds[0].audit_secret[1], "ha1");
+    /* The defaults: no values, the default secrets (NULL list). */
+    assert_int_equal(a->ds[1].audit_values, DBD_AUDIT_VALUES_NONE);
+    assert_null(a->ds[1].audit_secret);
+    /* A copy is equal; a changed policy or secret list is not. */
+    {
+        dbd_ds_config *copy = dbd_ds_config_dup(&a->ds[0]);
+        assert_non_null(copy);
+        assert_true(dbd_ds_config_equal(copy, &a->ds[0]));
+        copy->audit_values = DBD_AUDIT_VALUES_MASKED;
+        assert_false(dbd_ds_config_equal(copy, &a->ds[0]));
+        dbd_ds_config_free(&copy);
+        assert_false(dbd_ds_config_equal(&a->ds[0], &a->ds[1]));
+    }
+    /* No [audit]: the trail is off, the defaults are in place. */
+    b = dbd_config_parse_string("[dbd]\n", "t.conf", err, sizeof err);
+    assert_non_null(b);
+    assert_null(b->audit.file);
+    assert_null(b->audit.publish);
+    assert_int_equal(b->audit.max_size, 100 * 1024 * 1024);
+    assert_int_equal(b->audit.queue, 65536);
+    assert_int_equal(b->audit.loss, DBD_AUDIT_LOSS_DROP);
+    assert_int_equal(b->audit.sync, DBD_AUDIT_SYNC_INTERVAL);
+    assert_int_equal(b->audit.sync_interval_ms, 1000);
+    assert_false(dbd_audit_config_equal(&a->audit, &b->audit));
+    assert_true(dbd_audit_config_equal(&b->audit, &b->audit));
+    dbd_config_destroy(&a);
+    dbd_config_destroy(&b);
+}
+
 static void test_sample(void **state)
 {
     char err[1024] = "";
@@ -496,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_hosts),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_audit),
         cmocka_unit_test(test_sample),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

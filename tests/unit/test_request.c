@@ -55,7 +55,7 @@ static void test_op_classes(void **state)
         {DBD_OP_BATCH, true, false},    {DBD_OP_RAW, true, false},
         {DBD_OP_DATASOURCES, false, true}, {DBD_OP_STATS, false, true},
         {DBD_OP_SWAP, false, false},    {DBD_OP_RELOAD, false, true},
-        {DBD_OP_MIGRATE, false, false}, {DBD_OP_AUDIT, false, false},
+        {DBD_OP_MIGRATE, false, false}, {DBD_OP_AUDIT, false, true},
         {DBD_OP_HOSTS, false, true},    {DBD_OP_COUNT, false, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# run-audit.sh - what the audit trail costs: dbbench throughput and latency
+# on one SQLite datasource with the trail off, loss = drop, loss = block
+# with sync = interval, and loss = block with sync = every, in one run.
+#
+# Creates a throw-away directory with a SQLite database holding the
+# Kamailio schema and prefills it once.  Then, ROUNDS times, for each of
+# the four settings in turn (so that a slow patch of the machine spreads
+# over all four), starts dbd with that [audit] section (file and PUB
+# socket in the directory, audit_values = masked), runs dbbench for
+# DURATION seconds and stops dbd.  Prints a Markdown table of the median
+# of each setting, with its throughput relative to "off", and the audit
+# records written.
+#
+# Usage: tools/bench/run-audit.sh [BUILD_DIR]
+# Environment: DBD_BUILD (build dir when no argument, default ./build),
+#   DURATION (seconds per point, default 10), ROUNDS (default 3),
+#   MIX (dbbench mix, default read=80,upsert=20), CLIENTS (default 4),
+#   INFLIGHT (per client, default 16), POOL (default 2), USERS (bench
+#   subscribers, default 10000).
+# Benchmark a build configured without --enable-sanitizers.
+set -euo pipefail
+
+# shellcheck source=tools/bench/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+bench_paths "$@"
+
+duration=${DURATION:-10}
+rounds=${ROUNDS:-3}
+mix=${MIX:-read=80,upsert=20}
+clients=${CLIENTS:-4}
+inflight=${INFLIGHT:-16}
+pool=${POOL:-2}
+users=${USERS:-10000}
+
+connector=$build/connectors/sqlite/.libs/sqlite.so
+schema=$src/tools/schema/sqlite.sql
+
+die() { echo "run-audit: $*" >&2; exit 1; }
+
+bench_need "make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench connectors/sqlite/sqlite.la" \
+    "$dbd" "$dbctl" "$dbbench" "$connector" "$schema"
+command -v sqlite3 > /dev/null || die "the sqlite3 command is needed (Debian package sqlite3)"
+
+dir=$(mktemp -d -t dbd-auditbench.XXXXXX)
+dbd_pid=
+
+cleanup() {
+    stop "$dbd_pid"
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+endpoint="ipc://$dir/dbd.sock"
+mkdir -m 755 "$dir/connectors"
+install -m 644 "$connector" "$dir/connectors/"
+sqlite3 -bail "$dir/db.sqlite" < "$schema"
+
+# write_conf SETTING: dbd.conf for one of off, drop, block-interval,
+# block-every.
+write_conf() {
+    cat > "$dir/dbd.conf" << CONF
+[dbd]
+endpoint = $endpoint
+connector_dir = $dir/connectors
+log_level = warning
+CONF
+    case $1 in
+        off) ;;
+        drop) printf '[audit]\nfile = %s\npublish = %s\nloss = drop\nsync = interval\n' \
+                  "$dir/audit.log" "ipc://$dir/audit.sock" >> "$dir/dbd.conf" ;;
+        block-interval) printf '[audit]\nfile = %s\npublish = %s\nloss = block\nsync = interval\n' \
+                  "$dir/audit.log" "ipc://$dir/audit.sock" >> "$dir/dbd.conf" ;;
+        block-every) printf '[audit]\nfile = %s\npublish = %s\nloss = block\nsync = every\n' \
+                  "$dir/audit.log" "ipc://$dir/audit.sock" >> "$dir/dbd.conf" ;;
+        *) die "unknown setting $1" ;;
+    esac
+    cat >> "$dir/dbd.conf" << CONF
+
+[datasource bench]
+url = sqlite://$dir/db.sqlite
+pool = $pool
+audit_values = masked
+CONF
+}
+
+bench() {
+    "$dbbench" --endpoint "$endpoint" --datasource bench --users "$users" \
+        --json "$@" 2>> "$dir/dbbench.log" ||
+        { tail -20 "$dir/dbbench.log" >&2; die "dbbench $* failed"; }
+}
+
+# audit.records_total from dbctl stats (0 when the trail is off).
+audit_records() {
+    "$dbctl" --endpoint "$endpoint" stats |
+        awk '$1 == "audit.records_total" { n = $2 } END { print n + 0 }'
+}
+
+write_conf off
+bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
+echo "prefilling $users subscribers..." >&2
+bench --prefill --count 1 > /dev/null
+stop "$dbd_pid"
+dbd_pid=
+
+settings=(off drop block-interval block-every)
+results=$dir/results
+: > "$results"
+for round in $(seq 1 "$rounds"); do
+    for s in "${settings[@]}"; do
+        rm -f "$dir"/audit.log*
+        write_conf "$s"
+        bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
+        echo "round $round/$rounds: $s, ${duration}s..." >&2
+        out=$(bench --mix "$mix" --clients "$clients" --inflight "$inflight" \
+            --duration "$duration")
+        records=$(audit_records)
+        echo "$s $round $(json_num throughput "$out") $(json_num p50_us "$out")" \
+             "$(json_num p99_us "$out") $(json_num errors "$out") $records" >> "$results"
+        stop "$dbd_pid"
+        dbd_pid=
+    done
+done
+
+echo
+bench_machine "" libsqlite3-0 libzmq5 nettle-dev
+echo "dbd + sqlite (pool $pool, $users subscribers), dbbench $mix, $clients clients x" \
+     "$inflight in flight, ${duration}s per point, median of $rounds rounds"
+echo
+echo "| audit | req/s | vs off | p50 µs | p99 µs | errors | records written |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+# Medians per setting (fields: setting round req/s p50 p99 errors records).
+for s in "${settings[@]}"; do
+    awk -v s="$s" '$1 == s' "$results" > "$dir/one"
+    med() { sort -n -k"$1" "$dir/one" | awk -v k="$1" '{ v[NR] = $k } END { print v[int((NR + 1) / 2)] }'; }
+    echo "$s $(med 3) $(med 4) $(med 5) $(med 6) $(med 7)"
+done > "$dir/medians"
+awk 'NR == 1 { off = $2 }
+     { printf "| %s | %.0f | %.1f%% | %.0f | %.0f | %d | %d |\n",
+              $1, $2, off > 0 ? 100 * $2 / off : 0, $3, $4, $5, $6 }' "$dir/medians"
+echo
+echo "every round (setting round req/s p50 p99 errors records):"
+sed 's/^/    /' "$results"
