@@ -6,9 +6,26 @@ tools_dbctl_dbctl_SOURCES = tools/dbctl/dbctl.c tools/dbctl/dbctl.h \
 	tools/dbctl/out_json.c tools/dbctl/cmd_admin.c tools/dbctl/cmd_data.c \
 	tools/dbctl/cmd_batch.c tools/dbctl/migrate.h tools/dbctl/cmd_migrate.c \
 	tools/dbctl/migrate_scan.c tools/dbctl/migrate_write.c \
-	tools/dbctl/migrate_report.c tools/dbctl/checksum.c
-tools_dbctl_dbctl_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS)
-tools_dbctl_dbctl_LDADD = proto/libdbdclient.la $(NETTLE_LIBS)
+	tools/dbctl/migrate_report.c tools/dbctl/checksum.c \
+	tools/dbctl/audit_cmd.h tools/dbctl/cmd_audit.c \
+	tools/dbctl/audit_line.h tools/dbctl/audit_line.c \
+	tools/dbctl/audit_follow.c tools/dbctl/audit_verify.c
+tools_dbctl_dbctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tools_dbctl_dbctl_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(ZMQ_CFLAGS)
+tools_dbctl_dbctl_LDADD = proto/libdbdclient.la dbd/libdbdaudit.la \
+	$(NETTLE_LIBS) $(ZMQ_LIBS)
+
+# dbctl's reading of audit records (audit --follow), without a daemon.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_dbctl_audit_line
+tests_unit_test_dbctl_audit_line_SOURCES = tests/unit/test_dbctl_audit_line.c \
+	tools/dbctl/audit_line.c tools/dbctl/audit_line.h tools/dbctl/format.c
+tests_unit_test_dbctl_audit_line_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/tools/dbctl
+tests_unit_test_dbctl_audit_line_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_dbctl_audit_line_LDADD = proto/libdbdclient.la \
+	$(CMOCKA_TEST_LIBS)
+endif
 
 bin_PROGRAMS += tools/dbbench/dbbench
 tools_dbbench_dbbench_SOURCES = tools/dbbench/dbbench.c \

@@ -125,16 +125,13 @@ int cmd_datasources(dbctl *d, int argc, char **argv)
 {
     const char *none = NULL;
     dbd_client *client;
-    char err[256];
     int code;
 
     if (positional(d, argc, argv, &none, 0) < 0)
         return DBCTL_EXIT_USAGE;
-    client = dbd_client_new(d->endpoint, err, sizeof err);
-    if (client == NULL) {
-        fprintf(d->err, "dbctl: %s\n", err);
+    client = dbctl_connect(d, "dbctl");
+    if (client == NULL)
         return DBCTL_EXIT_USAGE;
-    }
     code = show_datasources(d, client);
     dbd_client_destroy(&client);
     return code;

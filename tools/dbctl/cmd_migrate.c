@@ -358,7 +358,6 @@ int cmd_migrate(dbctl *d, int argc, char **argv)
     mig_args a = {0};
     mig_table *t = NULL;
     size_t n = 0;
-    char err[256];
     int code;
 
     if ((code = parse_args(d, &m, argc, argv, &a)) != 0)
@@ -376,9 +375,8 @@ int cmd_migrate(dbctl *d, int argc, char **argv)
     }
     for (size_t i = 0; i < n; i++)
         t[i].name = a.ntables > 0 ? a.tables[i] : default_tables[i];
-    m.client = dbd_client_new(d->endpoint, err, sizeof err);
+    m.client = dbctl_connect(d, "dbctl migrate");
     if (m.client == NULL) {
-        fprintf(d->err, "dbctl: %s\n", err);
         code = DBCTL_EXIT_USAGE;
         goto out;
     }

@@ -21,6 +21,7 @@ static const struct {
     {"raw", cmd_raw},         {"batch", cmd_batch},
     {"hosts", cmd_hosts},     {"swap", cmd_swap},
     {"reload", cmd_reload},   {"migrate", cmd_migrate},
+    {"audit", cmd_audit},
 };
 
 int dbctl_usage(dbctl *d, const char *cmd, const char *fmt, ...)
@@ -84,9 +85,25 @@ int dbctl_outcome(dbctl *d, const dbd_result *r)
     return result_exit_code(r);
 }
 
-int dbctl_run(dbctl *d, dbd_request **preq)
+dbd_client *dbctl_connect(dbctl *d, const char *fallback)
 {
     char err[256];
+    dbd_client *client = dbd_client_new(d->endpoint, err, sizeof err);
+
+    if (client == NULL) {
+        fprintf(d->err, "dbctl: %s\n", err);
+        return NULL;
+    }
+    if (dbd_client_set_name(client, d->name != NULL ? d->name : fallback)
+        != 0) {
+        fprintf(d->err, "dbctl: INTERNAL: out of memory\n");
+        dbd_client_destroy(&client);
+    }
+    return client;
+}
+
+int dbctl_run(dbctl *d, dbd_request **preq)
+{
     dbd_client *client = NULL;
     dbd_result *r = NULL;
     int code;
@@ -95,9 +112,8 @@ int dbctl_run(dbctl *d, dbd_request **preq)
         fprintf(d->err, "dbctl: INTERNAL: out of memory\n");
         return DBD_INTERNAL;
     }
-    client = dbd_client_new(d->endpoint, err, sizeof err);
+    client = dbctl_connect(d, "dbctl");
     if (client == NULL) {
-        fprintf(d->err, "dbctl: %s\n", err);
         code = DBCTL_EXIT_USAGE;
         goto out;
     }
@@ -178,6 +194,11 @@ static int global_options(dbctl *d, int argc, char **argv, char **args,
                 return dbctl_usage(d, NULL, "--timeout needs a value");
             if ((r = parse_timeout(d, v)) != 0)
                 return r;
+        } else if ((r = opt_value(argc, argv, &i, "--name", &v)) != 0) {
+            if (r < 0 || !dbd_request_client_valid(v, strlen(v)))
+                return dbctl_usage(d, NULL, "--name wants 1 to %d printable "
+                                   "ASCII characters", DBD_REQUEST_CLIENT_MAX);
+            d->name = v;
         } else if (strcmp(argv[i], "--json") == 0) {
             d->json = true;
         } else if (strcmp(argv[i], "--help") == 0 ||

@@ -20,6 +20,7 @@
 
 typedef struct dbctl {
     const char *endpoint;
+    const char *name;   /* --name: the client name sent; NULL: per command */
     int timeout_ms;     /* -1: the library default */
     bool json;
     dbd_arena *scratch; /* parsed values live here until exit */
@@ -34,6 +35,9 @@ typedef int (*dbctl_cmd_fn)(dbctl *d, int argc, char **argv);
 /* Prints "dbctl: CMD: message" and a hint; returns DBCTL_EXIT_USAGE. */
 int dbctl_usage(dbctl *d, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A client of d->endpoint whose requests carry the name d->name, else
+ * fallback ("dbctl", "dbctl migrate"); NULL after printing why. */
+dbd_client *dbctl_connect(dbctl *d, const char *fallback);
 /* Sends req, prints the result, returns the exit code. Destroys *preq. */
 int dbctl_run(dbctl *d, dbd_request **preq);
 /* The exit code of a result printed already; its error goes to stderr. */
@@ -109,5 +113,6 @@ int cmd_replace(dbctl *d, int argc, char **argv);
 int cmd_raw(dbctl *d, int argc, char **argv);
 int cmd_batch(dbctl *d, int argc, char **argv);
 int cmd_migrate(dbctl *d, int argc, char **argv);
+int cmd_audit(dbctl *d, int argc, char **argv); /* cmd_audit.c */
 
 #endif

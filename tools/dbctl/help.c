@@ -7,13 +7,16 @@
 #include <string.h>
 
 static const char general[] =
-    "usage: dbctl [--endpoint E] [--timeout MS] [--json] COMMAND [ARGS...]\n"
+    "usage: dbctl [--endpoint E] [--timeout MS] [--name N] [--json] COMMAND\n"
+    "             [ARGS...]\n"
     "\n"
     "Sends one request to dbd and prints the result.  The global options may\n"
     "also follow the command; \"--\" ends all option parsing.\n"
     "  --endpoint E   dbd endpoint, ipc://PATH or tcp://HOST:PORT (default:\n"
     "                 $DBD_ENDPOINT, else " DBD_DEFAULT_ENDPOINT ")\n"
     "  --timeout MS   request timeout in milliseconds, 0 = none (default 5000)\n"
+    "  --name N       the client name sent with each request for dbd's audit\n"
+    "                 trail (default \"dbctl\", \"dbctl migrate\" for migrate)\n"
     "  --json         print the result as one JSON object (dbctl help output)\n"
     "  -h, --help     this text; \"dbctl help TOPIC\" for more\n"
     "\n"
@@ -24,6 +27,7 @@ static const char general[] =
     "  stats              the daemon's counters\n"
     "  swap DS URL [URL...] [--mode M]   point DS at another backend\n"
     "  reload             make dbd re-read its configuration file\n"
+    "  audit [--follow [FILTER...] | verify FILE...]   the audit trail\n"
     "  query DS TABLE [COND...] [--columns C,...] [--order C[:desc],...]\n"
     "        [--limit N] [--offset N]\n"
     "  insert DS TABLE COL=VALUE...\n"
@@ -94,6 +98,27 @@ static const struct {
      "Exit 0 when every table matches; 67 when one differs, 68 when a DST\n"
      "table has rows; a request's status when it failed (the row named).\n"
      "  dbctl migrate sq pg subscriber location\n"},
+    {"audit",
+     "usage: dbctl audit\n"
+     "       dbctl audit --follow [--datasource DS] [--client TEXT]\n"
+     "             [--status S] [--table T] [--publish E] [--count N]\n"
+     "       dbctl audit verify [--start HEX] FILE...\n"
+     "audit: dbd's audit trail settings and counters (name/value rows).\n"
+     "--follow: prints dbd's live audit records (its [audit] publish\n"
+     "stream, or the PUB endpoint E), one line each:\n"
+     "  TS  SEQ  CLIENT[ (NAME)]  DS[#HOST]  OP TABLE  STATUS  rows=N\n"
+     "  LATENCYms  id=ID[  detail=TEXT]   (absent fields are -)\n"
+     "or with --json each record's JSON line.  Filters: --datasource exact,\n"
+     "--client a substring of the client or its name, --status exact in\n"
+     "any case, --table exact.  Runs until SIGINT/SIGTERM or N records.\n"
+     "Exit 2 when dbd publishes no stream.\n"
+     "verify: checks the hash chain of trail files, in the order given;\n"
+     "--start is the hash the first record must follow.  Prints \"OK: N\n"
+     "records in M files; last hash HEX\" (exit 0), or the first bad\n"
+     "record as FILE:LINE: ALTERED|BROKEN_LINK|MALFORMED: ... and what it\n"
+     "means (exit 1); exit 2 when a file cannot be read.\n"
+     "  dbctl audit --follow --datasource sq --status notfound\n"
+     "  dbctl audit verify audit.log.1 audit.log\n"},
     {"stats",
      "usage: dbctl stats\n"
      "Prints the daemon's counters (requests, errors, queue lengths...).\n"},
