@@ -34,6 +34,7 @@ static void answer_swap(dbd_server *srv, const dbd_pending_swap *p,
         .peer = p->peer[0] != '\0' ? p->peer : NULL,
         .detail = p->detail,
         .op_name = "swap",
+        .name = p->name[0] != '\0' ? p->name : NULL,
     };
     static const char *const names[] = {"datasource", "url", "previous_url"};
     static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_STRING,
@@ -111,6 +112,8 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
     memcpy(p->ident, to->ident, to->ident_len);
     if (to->peer != NULL)
         str_copy(p->peer, sizeof p->peer, to->peer);
+    if (req->client != NULL)
+        str_copy(p->name, sizeof p->name, req->client);
     {
         /* The record shows the new URLs masked, never a password. */
         char *masked = req->op.url != NULL ? dbd_url_redact(req->op.url)

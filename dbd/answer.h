@@ -49,6 +49,7 @@ typedef struct dbd_reply_to {
     const char *detail;      /* what else the record says, or NULL */
     const char *client;      /* who, when not a connection (e.g. "dbd") */
     const char *op_name;     /* the op when req is NULL, e.g. "swap" */
+    const char *name;        /* the claimed name when req is NULL */
     /* sync = every: the final message waits here for its record (exec.c
      * fills it instead of sending); NULL otherwise. */
     dbd_buf *held;

@@ -198,8 +198,9 @@ int audit_file_rotate(audit_file *f, bool durable, char *moved,
         return -1;
     }
     for (unsigned n = 1;; n++) {
+        /* Zero-padded, so that the names sort in rotation order. */
         int len = n == 1 ? snprintf(moved, movedlen, "%s.%s", f->path, stamp)
-                         : snprintf(moved, movedlen, "%s.%s-%u", f->path,
+                         : snprintf(moved, movedlen, "%s.%s-%04u", f->path,
                                     stamp, n);
         if (len < 0 || (size_t)len >= movedlen) {
             snprintf(err, errlen, "%s: rotated name too long", f->path);
@@ -207,7 +208,7 @@ int audit_file_rotate(audit_file *f, bool durable, char *moved,
         }
         if (lstat(moved, &st) != 0 && errno == ENOENT)
             break;
-        if (n == 1000) {
+        if (n == 9999) {
             snprintf(err, errlen, "%s: no free rotated name", f->path);
             return -1;
         }

@@ -42,7 +42,7 @@ bool audit_file_full(const audit_file *f, size_t len);
 int audit_file_append(audit_file *f, const void *data, size_t len,
                       char *err, size_t errlen);
 
-/* Renames the file to PATH.YYYYMMDDTHHMMSSZ (with -2, -3... when taken)
+/* Renames the file to PATH.YYYYMMDDTHHMMSSZ (-0002, -0003... when taken)
  * and opens a new PATH; moved gets the new name of the old file.  When
  * durable, the directory is synced so the rename survives a crash. */
 int audit_file_rotate(audit_file *f, bool durable, char *moved,

@@ -20,6 +20,8 @@
 /* Room for the hash chain and the head around a record's rest, so that a
  * sealed line stays within what verify reads. */
 #define LINE_RESERVE 512
+/* Columns and values of most requests fit on the stack. */
+#define STACK_VALUES 32
 
 typedef struct rec_parts {
     const char **cols;
@@ -58,8 +60,7 @@ static bool names_secret(const char *text, size_t len,
     return false;
 }
 
-static void add_op(rec_parts *p, const dbd_op *op, const char *const *secret,
-                   size_t nsecret)
+static void add_op(rec_parts *p, const dbd_op *op)
 {
     static const char *const param_names[] = {
         "$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"};
@@ -86,11 +87,22 @@ static void add_op(rec_parts *p, const dbd_op *op, const char *const *secret,
         p->pairs[p->npairs++] = (dbd_audit_pair){
             .name = i < 9 ? param_names[i] : "$n", .how = "param",
             .value = op->params[i]};
+    for (size_t i = 0; i < op->nops; i++)
+        add_op(p, &op->ops[i]);
+}
+
+/* Whether a raw statement of op (or of its batch) names a secret column:
+ * then its text is never shown and its parameters are masked. */
+static bool raw_names_secret(const dbd_op *op, const char *const *secret,
+                             size_t nsecret)
+{
     if (op->kind == DBD_OP_RAW && op->sql != NULL &&
         names_secret(op->sql, op->sql_len, secret, nsecret))
-        p->raw_secret = true;
+        return true;
     for (size_t i = 0; i < op->nops; i++)
-        add_op(p, &op->ops[i], secret, nsecret);
+        if (raw_names_secret(&op->ops[i], secret, nsecret))
+            return true;
+    return false;
 }
 
 /* A batch's table when all its operations use one; else NULL. */
@@ -150,12 +162,17 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
     int64_t latency = now_mono_us() - to->arrival_mono_us;
     char client[1024 + 2 * DBD_IDENT_BYTES + 2], detail[512], sql[4096];
     rec_parts parts = {0};
+    const char *stack_cols[STACK_VALUES];
+    dbd_audit_pair stack_pairs[STACK_VALUES];
     dbd_audit_record r;
     dbd_buf rest;
     size_t nvalues = op != NULL ? count_values(op) : 0;
     const char *topic;
 
     dbd_buf_init(&rest);
+    /* One allocation for the usual record; without memory the record is
+     * lost below, but a held reply still goes out. */
+    (void)dbd_buf_reserve(&rest, 1024);
     if (dscfg != NULL) {
         policy = dscfg->audit_values;
         if (dscfg->audit_secret != NULL) {
@@ -167,14 +184,19 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
         secret = dbd_audit_default_secrets;
         nsecret = DBD_AUDIT_DEFAULT_NSECRETS;
     }
-    if (nvalues > 0) {
+    if (nvalues > 0 && nvalues <= STACK_VALUES) {
+        parts.cols = stack_cols;
+        parts.pairs = stack_pairs;
+    } else if (nvalues > 0) {
         parts.cols = malloc(nvalues * sizeof *parts.cols);
         parts.pairs = malloc(nvalues * sizeof *parts.pairs);
         if (parts.cols == NULL || parts.pairs == NULL)
             nvalues = 0; /* the record goes without columns and values */
     }
     if (op != NULL && nvalues > 0)
-        add_op(&parts, op, secret, nsecret);
+        add_op(&parts, op);
+    if (op != NULL)
+        parts.raw_secret = raw_names_secret(op, secret, nsecret);
     if (to->client != NULL)
         snprintf(client, sizeof client, "%s", to->client);
     else
@@ -182,7 +204,7 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
     r = (dbd_audit_record){
         .ts_us = now_real_us() - latency,
         .client = client,
-        .name = claimed_name(req),
+        .name = req != NULL ? claimed_name(req) : to->name,
         .peer = to->peer,
         .ds = to->dsname != NULL ? to->dsname
               : req != NULL      ? req->datasource
@@ -234,7 +256,9 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
         dbd_audit_submit(to->audit, r.ts_us, topic, &rest, held);
     else if (held != NULL)
         dbd_answer_raw(to, held->body, held->len);
-    free(parts.cols);
-    free(parts.pairs);
+    if (parts.cols != stack_cols) {
+        free(parts.cols);
+        free(parts.pairs);
+    }
     dbd_buf_free(&rest);
 }

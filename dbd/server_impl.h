@@ -28,6 +28,7 @@ typedef struct dbd_pending_swap {
     int64_t deadline_mono_us;
     char previous_url[1024];
     char peer[DBD_PEER_BYTES];
+    char name[DBD_REQUEST_CLIENT_MAX + 1]; /* the client key, "" when none */
     char detail[1200];     /* for the audit record: the new URLs, masked */
 } dbd_pending_swap;
 

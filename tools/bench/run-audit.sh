@@ -138,7 +138,7 @@ for s in "${settings[@]}"; do
 done > "$dir/medians"
 awk 'NR == 1 { off = $2 }
      { printf "| %s | %.0f | %.1f%% | %.0f | %.0f | %d | %d |\n",
-              $1, $2, off > 0 ? 100 * $2 / off : 0, $3, $4, $5, $6 }' "$dir/medians"
+              $1, $2, (off > 0 ? 100 * $2 / off : 0), $3, $4, $5, $6 }' "$dir/medians"
 echo
 echo "every round (setting round req/s p50 p99 errors records):"
 sed 's/^/    /' "$results"
