@@ -10,19 +10,18 @@
 #include "config_value.h"
 #include "ini_values.h"
 
+/* Indexed by dbd_audit_loss and dbd_audit_sync. */
+static const char *const loss_names[] = {"drop", "block"};
+static const char *const sync_names[] = {"interval", "every", "none"};
+
 const char *dbd_audit_loss_name(dbd_audit_loss l)
 {
-    return l == DBD_AUDIT_LOSS_BLOCK ? "block" : "drop";
+    return loss_names[l == DBD_AUDIT_LOSS_BLOCK];
 }
 
 const char *dbd_audit_sync_name(dbd_audit_sync s)
 {
-    switch (s) {
-    case DBD_AUDIT_SYNC_EVERY: return "every";
-    case DBD_AUDIT_SYNC_NONE: return "none";
-    case DBD_AUDIT_SYNC_INTERVAL: break;
-    }
-    return "interval";
+    return (unsigned)s < 3 ? sync_names[s] : "?";
 }
 
 static bool str_eq(const char *a, const char *b)
@@ -67,6 +66,7 @@ bool config_audit_key(ini_strict *in, parse_state *ps, const char *key,
                       const char *value)
 {
     dbd_audit_config *ac = &ps->cfg->audit;
+    int choice;
 
     if (strcmp(key, "file") == 0)
         return ini_set_string(in, key, value, false, &ac->file);
@@ -82,28 +82,15 @@ bool config_audit_key(ini_strict *in, parse_state *ps, const char *key,
     if (strcmp(key, "sync_interval") == 0)
         return audit_uint(in, key, value, 1, 3600000, &ac->sync_interval_ms);
     if (strcmp(key, "loss") == 0) {
-        if (strcmp(value, "drop") == 0)
-            ac->loss = DBD_AUDIT_LOSS_DROP;
-        else if (strcmp(value, "block") == 0)
-            ac->loss = DBD_AUDIT_LOSS_BLOCK;
-        else {
-            ini_strict_error(in, "loss: \"%s\" is not drop or block", value);
+        if (!ini_set_choice(in, key, value, loss_names, 2, &choice))
             return false;
-        }
+        ac->loss = (dbd_audit_loss)choice;
         return true;
     }
     if (strcmp(key, "sync") == 0) {
-        if (strcmp(value, "every") == 0)
-            ac->sync = DBD_AUDIT_SYNC_EVERY;
-        else if (strcmp(value, "interval") == 0)
-            ac->sync = DBD_AUDIT_SYNC_INTERVAL;
-        else if (strcmp(value, "none") == 0)
-            ac->sync = DBD_AUDIT_SYNC_NONE;
-        else {
-            ini_strict_error(in, "sync: \"%s\" is not every, interval or "
-                             "none", value);
+        if (!ini_set_choice(in, key, value, sync_names, 3, &choice))
             return false;
-        }
+        ac->sync = (dbd_audit_sync)choice;
         return true;
     }
     ini_strict_error(in, "unknown key \"%s\" in [audit]", key);

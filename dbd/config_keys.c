@@ -183,17 +183,12 @@ bool config_ds_key(ini_strict *in, parse_state *ps, const char *key,
         return ds_names(in, key, "column", value, &ds->audit_secret,
                         &ds->naudit_secret);
     if (strcmp(key, "audit_values") == 0) {
-        if (strcmp(value, "none") == 0)
-            ds->audit_values = DBD_AUDIT_VALUES_NONE;
-        else if (strcmp(value, "masked") == 0)
-            ds->audit_values = DBD_AUDIT_VALUES_MASKED;
-        else if (strcmp(value, "full") == 0)
-            ds->audit_values = DBD_AUDIT_VALUES_FULL;
-        else {
-            ini_strict_error(in, "audit_values: \"%s\" is not none, masked "
-                             "or full", value);
+        /* Indexed by dbd_audit_values. */
+        static const char *const names[] = {"none", "masked", "full"};
+        int choice;
+        if (!ini_set_choice(in, key, value, names, 3, &choice))
             return false;
-        }
+        ds->audit_values = (dbd_audit_values)choice;
         return true;
     }
     if (strcmp(key, "ping_interval") == 0)

@@ -1,6 +1,7 @@
 /* ini_values.c - one key's value parsed and stored (see ini_values.h). */
 #include "ini_values.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,30 @@ bool ini_set_string(ini_strict *in, const char *key, const char *value,
     free(*dst);
     *dst = copy;
     return true;
+}
+
+bool ini_set_choice(ini_strict *in, const char *key, const char *value,
+                    const char *const *names, size_t n, int *out)
+{
+    char list[256];
+    size_t used = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(value, names[i]) == 0) {
+            *out = (int)i;
+            return true;
+        }
+    }
+    list[0] = '\0';
+    for (size_t i = 0; i < n && used < sizeof list; i++) {
+        int w = snprintf(list + used, sizeof list - used, "%s%s",
+                         i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    ini_strict_error(in, "%s: \"%s\" is not %s", key, value, list);
+    return false;
 }
 
 typedef bool (*number_parser)(const char *s, uint64_t min, uint64_t max,

@@ -27,6 +27,10 @@ bool ini_set_size(ini_strict *in, const char *key, const char *value,
 /* yes/no, true/false, on/off, 1/0. */
 bool ini_set_bool(ini_strict *in, const char *key, const char *value,
                   bool *out);
+/* One of n names: *out gets its index.  Otherwise the error says
+ * KEY: "VALUE" is not A, B or C. */
+bool ini_set_choice(ini_strict *in, const char *key, const char *value,
+                    const char *const *names, size_t n, int *out);
 /* "stderr" or "syslog". */
 bool ini_set_log_dest(ini_strict *in, const char *key, const char *value,
                       dbd_log_dest *out);

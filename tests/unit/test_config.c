@@ -246,7 +246,7 @@ static void test_errors(void **state)
         {"[audit]\nfile = /x\nloss = keep\n",
          "t.conf:3: loss: \"keep\" is not drop or block"},
         {"[audit]\nfile = /x\nsync = always\n",
-         "t.conf:3: sync: \"always\" is not every, interval or none"},
+         "t.conf:3: sync: \"always\" is not interval, every or none"},
         {"[audit]\nfile = /x\nsync = every\n",
          "t.conf:1: [audit] sync = every needs loss = block (a reply waits "
          "for its record, which therefore may not be dropped)"},

@@ -72,6 +72,15 @@ bench_measured_start() {
 
 now_ms() { date +%s%3N; }
 
+# bench_sqlite_dir DIR CONNECTOR SCHEMA: DIR/connectors holding the sqlite
+# connector (dbd only loads connectors from a directory nobody else can
+# write to) and DIR/db.sqlite holding the schema.
+bench_sqlite_dir() {
+    mkdir -m 755 "$1/connectors"
+    install -m 644 "$2" "$1/connectors/"
+    sqlite3 -bail "$1/db.sqlite" < "$3"
+}
+
 # json_num KEY JSON: the number after "KEY": in a one-line JSON object.
 json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 

@@ -53,9 +53,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 endpoint="ipc://$dir/dbd.sock"
-mkdir -m 755 "$dir/connectors"
-install -m 644 "$connector" "$dir/connectors/"
-sqlite3 -bail "$dir/db.sqlite" < "$schema"
+bench_sqlite_dir "$dir" "$connector" "$schema"
 
 # write_conf SETTING: dbd.conf for one of off, drop, block-interval,
 # block-every.

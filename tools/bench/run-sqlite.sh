@@ -58,10 +58,7 @@ trap 'exit 130' INT TERM
 
 endpoint="ipc://$dir/dbd.sock"
 
-# dbd only loads connectors from a directory nobody else can write to.
-mkdir -m 755 "$dir/connectors"
-install -m 644 "$connector" "$dir/connectors/"
-sqlite3 -bail "$dir/db.sqlite" < "$schema"
+bench_sqlite_dir "$dir" "$connector" "$schema"
 cat > "$dir/dbd.conf" << CONF
 [dbd]
 endpoint = $endpoint
