@@ -116,8 +116,9 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
         str_copy(p->name, sizeof p->name, req->client);
     {
         /* The record shows the new URLs masked, never a password. */
-        char *masked = req->op.url != NULL ? dbd_url_redact(req->op.url)
-                                           : NULL;
+        char *masked = req->op.url != NULL
+                           ? dbd_url_list_redact(req->op.url)
+                           : NULL;
         snprintf(p->detail, sizeof p->detail, "url=%s mode=%s",
                  masked != NULL ? masked : "?",
                  req->op.mode != NULL ? req->op.mode : "(unchanged)");

@@ -489,11 +489,11 @@ static void *bind_pub(const dbd_audit_config *cfg, void *zctx,
 
 dbd_audit *dbd_audit_open(const dbd_audit_config *cfg,
                           char *const *endpoints, size_t nendpoints,
-                          void *zctx, dbd_replyq *replies,
-                          const dbd_log *log, char *err, size_t errlen)
+                          const char *start_detail, void *zctx,
+                          dbd_replyq *replies, const dbd_log *log,
+                          char *err, size_t errlen)
 {
     dbd_audit *a = calloc(1, sizeof *a);
-    char detail[128];
 
     if (a == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -540,8 +540,7 @@ dbd_audit *dbd_audit_open(const dbd_audit_config *cfg,
             goto fail;
     }
     /* The first record says who started, before any request. */
-    snprintf(detail, sizeof detail, "dbd %s started", PACKAGE_VERSION);
-    if (seal_event(a, "start", -1, detail) != 0 ||
+    if (seal_event(a, "start", -1, start_detail) != 0 ||
         (a->have_file && write_out(a, 0) != 0)) {
         snprintf(err, errlen, "audit: %s", a->err[0] != '\0' ? a->err
                                                             : "out of memory");

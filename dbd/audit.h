@@ -48,12 +48,14 @@ typedef struct dbd_audit_stats {
  * Starts the trail: continues the chain of cfg->file when it ends in a
  * record, binds cfg->publish, starts the writer and writes a "start"
  * record.  Held replies go to replies.  endpoints (borrowed) name the
- * ROUTER sockets, for the client field.  NULL with err on failure.
+ * ROUTER sockets, for the client field; start_detail is the "start"
+ * record's detail.  NULL with err on failure.
  */
 dbd_audit *dbd_audit_open(const dbd_audit_config *cfg,
                           char *const *endpoints, size_t nendpoints,
-                          void *zctx, dbd_replyq *replies,
-                          const dbd_log *log, char *err, size_t errlen);
+                          const char *start_detail, void *zctx,
+                          dbd_replyq *replies, const dbd_log *log,
+                          char *err, size_t errlen);
 /* Writes everything queued and a "stop" record, stops the writer, closes
  * the file and the socket.  Accepts NULL; clears *pa. */
 void dbd_audit_close(dbd_audit **pa);

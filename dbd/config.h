@@ -145,5 +145,12 @@ bool dbd_ds_config_equal(const dbd_ds_config *a, const dbd_ds_config *b);
 int dbd_url_list_split(const char *text, char ***purls, size_t *pn,
                        char *err, size_t errlen);
 void dbd_url_list_free(char **urls, size_t n);
+/* A copy of a blank-separated URL list with every password masked, for
+ * logs and the audit trail; NULL when memory ran out.  Caller frees. */
+char *dbd_url_list_redact(const char *text);
+/* "PREFIX: NAME URLS; NAME URLS..." with every password masked, so that
+ * an audit record says which backend each datasource (and host index)
+ * meant then; NULL when memory ran out.  Caller frees. */
+char *dbd_config_describe(const dbd_config *cfg, const char *prefix);
 
 #endif

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "buf.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,65 @@ static size_t url_length(const char *p)
             return len;
         len += gap + strcspn(p + len + gap, URL_SEPARATORS);
     }
+}
+
+char *dbd_url_list_redact(const char *text)
+{
+    dbd_buf out;
+    const char *p = text;
+    char *result = NULL;
+
+    dbd_buf_init(&out);
+    for (;;) {
+        size_t len;
+        char *one, *masked;
+        p += strspn(p, URL_SEPARATORS);
+        if (*p == '\0')
+            break;
+        len = url_length(p);
+        one = strndup(p, len);
+        masked = one != NULL ? dbd_url_redact(one) : NULL;
+        if (masked == NULL || (out.len > 0 && dbd_buf_append_char(&out, ' ') < 0) ||
+            dbd_buf_append_str(&out, masked) < 0) {
+            free(one);
+            free(masked);
+            goto out;
+        }
+        free(one);
+        free(masked);
+        p += len;
+    }
+    if (dbd_buf_append_char(&out, '\0') == 0)
+        result = strdup((const char *)out.data);
+out:
+    dbd_buf_free(&out);
+    return result;
+}
+
+char *dbd_config_describe(const dbd_config *cfg, const char *prefix)
+{
+    dbd_buf out;
+    char *result = NULL;
+
+    dbd_buf_init(&out);
+    if (dbd_buf_append_str(&out, prefix) < 0)
+        goto out;
+    for (size_t i = 0; i < cfg->nds; i++) {
+        char *masked = dbd_url_list_redact(cfg->ds[i].url);
+        int rc = masked == NULL ||
+                 dbd_buf_append_str(&out, i == 0 ? ": " : "; ") < 0 ||
+                 dbd_buf_append_str(&out, cfg->ds[i].name) < 0 ||
+                 dbd_buf_append_char(&out, ' ') < 0 ||
+                 dbd_buf_append_str(&out, masked) < 0;
+        free(masked);
+        if (rc)
+            goto out;
+    }
+    if (dbd_buf_append_char(&out, '\0') == 0)
+        result = strdup((const char *)out.data);
+out:
+    dbd_buf_free(&out);
+    return result;
 }
 
 static const char *const mode_names[] = {

@@ -203,6 +203,7 @@ void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to)
     dbd_datasource **fresh = NULL;
     dbd_result *r = NULL;
     char err[1024], changed[256];
+    char *detail = NULL;
     dbd_status st;
 
     err[0] = '\0';
@@ -242,17 +243,23 @@ void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to)
     srv->reloads++;
     log_notice(srv->log, "configuration reloaded from %s (%zu datasource%s)",
                srv->config_path, srv->nds, srv->nds == 1 ? "" : "s");
-    if (to != NULL)
-        dbd_answer_result(to, r);
+    /* The record names the backends in force now (passwords masked). */
+    detail = dbd_config_describe(next, to == NULL ? "SIGHUP; now" : "now");
+    if (to != NULL) {
+        dbd_reply_to with = *to;
+        with.detail = detail;
+        dbd_answer_result(&with, r);
+    }
 out:
     if (to == NULL && srv->audit != NULL) {
         /* A reload by signal has no request: its record says so. */
         dbd_reply_to sig = {.audit = srv->audit, .client = "dbd",
                             .op_name = "reload", .host = -1,
-                            .detail = "SIGHUP",
+                            .detail = detail != NULL ? detail : "SIGHUP",
                             .arrival_mono_us = now_mono_us()};
         dbd_audit_answer(&sig, st, 0, -1, NULL);
     }
+    free(detail);
     for (size_t i = 0; fresh != NULL && next != NULL && i < next->nds; i++)
         dbd_datasource_destroy(&fresh[i]);
     free(fresh);

@@ -139,9 +139,14 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
         srv->nrouters++;
     }
     if (cfg->audit.file != NULL || cfg->audit.publish != NULL) {
+        char *detail = dbd_config_describe(cfg, "dbd " PACKAGE_VERSION
+                                                " started");
         srv->audit = dbd_audit_open(&cfg->audit, cfg->endpoints,
-                                    cfg->nendpoints, srv->zctx, srv->replies,
-                                    log, err, errlen);
+                                    cfg->nendpoints,
+                                    detail != NULL ? detail : "dbd started",
+                                    srv->zctx, srv->replies, log, err,
+                                    errlen);
+        free(detail);
         if (srv->audit == NULL)
             goto fail;
     }
