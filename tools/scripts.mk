@@ -25,4 +25,5 @@ EXTRA_DIST += tools/packaging/dbd.service.in tools/bench/run-sqlite.sh \
 	tests/integration/test_migrate.sh tests/integration/test_fault_swap.sh \
 	tests/integration/test_fault_reload.sh tests/integration/test_fault_failover.sh \
 	tools/bench/plot-timeline.sh tools/bench/run-swap.sh tools/bench/run-failover.sh \
-	tools/bench/run-audit.sh tests/integration/test_audit_verify.sh
+	tools/bench/run-audit.sh tests/integration/test_audit_verify.sh \
+	tests/integration/test_audit_stream.sh tests/integration/test_audit_records.sh
