@@ -33,24 +33,31 @@
  * GATHER_MIN wait: one write and one wake-up per batch, not per record,
  * which is what keeps the trail cheap at tens of thousands of requests a
  * second. */
-#define GATHER_US 1000
-#define GATHER_MIN 256
+#define GATHER_US 5000
+#define GATHER_MIN 1024
+/* Entries kept for reuse at most, and the buffer size beyond which one is
+ * freed rather than kept (a rare huge record does not stay resident). */
+#define POOL_MAX 4096
+#define POOL_BUF_MAX 4096
 
-typedef struct audit_entry {
-    struct audit_entry *next;
+/* A queued record.  Entries are kept in a free list and used again, and
+ * so are their buffers: at tens of thousands of records a second, a
+ * malloc in one thread freed in another costs more than the record. */
+struct dbd_audit_entry {
+    struct dbd_audit_entry *next;
     int64_t ts_us;
-    size_t topic_len;
-    size_t rest_len;
+    dbd_buf topic;         /* the datasource, "" for none */
+    dbd_buf rest;          /* the record after "seq" (audit_json.h) */
     bool held;
     uint32_t sock;
-    size_t ident_len;
-    size_t reply_len;
-    unsigned char data[]; /* topic, rest, ident, reply */
-} audit_entry;
+    dbd_buf ident;         /* held: the client's routing id */
+    dbd_buf reply;         /* held: the reply message */
+};
+typedef struct dbd_audit_entry audit_entry;
 
 /* Where one sealed line sits in the batch buffer, for publishing. */
 typedef struct line_ref {
-    const unsigned char *topic;
+    const char *topic;
     size_t topic_len;
     size_t off;
     size_t len;
@@ -88,6 +95,8 @@ struct dbd_audit {
     pthread_cond_t done;   /* flush: a batch was finished */
     audit_entry *head, *tail;
     size_t len;
+    audit_entry *pool;     /* free entries */
+    size_t npool;
     uint64_t submitted;    /* records queued ever */
     uint64_t finished;     /* of those, written or dropped */
     uint64_t unreported;   /* dropped since the last "dropped" record */
@@ -117,8 +126,8 @@ bool dbd_audit_holds_replies(const dbd_audit *a)
 
 /* Seals the record whose body (head and rest) is in body onto a->out,
  * remembering the line for publishing under topic. */
-static int seal_body(dbd_audit *a, const dbd_buf *body,
-                     const unsigned char *topic, size_t topic_len)
+static int seal_body(dbd_audit *a, const dbd_buf *body, const char *topic,
+                     size_t topic_len)
 {
     size_t start = a->out.len;
 
@@ -146,14 +155,40 @@ static int seal_event(dbd_audit *a, const char *op, int64_t rows,
         dbd_audit_json_rest(&r, DBD_AUDIT_VALUES_NONE, NULL, 0, &a->ebody) !=
             0)
         return -1;
-    return seal_body(a, &a->ebody, (const unsigned char *)"", 0);
+    return seal_body(a, &a->ebody, "", 0);
+}
+
+static void entry_free(audit_entry *e)
+{
+    dbd_buf_free(&e->topic);
+    dbd_buf_free(&e->rest);
+    dbd_buf_free(&e->ident);
+    dbd_buf_free(&e->reply);
+    free(e);
 }
 
 static void free_entries(audit_entry *e)
 {
     while (e != NULL) {
         audit_entry *next = e->next;
-        free(e);
+        entry_free(e);
+        e = next;
+    }
+}
+
+/* Gives the entries of a written batch back to the pool (mu held). */
+static void pool_put_locked(dbd_audit *a, audit_entry *e)
+{
+    while (e != NULL) {
+        audit_entry *next = e->next;
+        if (a->npool < POOL_MAX && e->rest.cap <= POOL_BUF_MAX &&
+            e->reply.cap <= POOL_BUF_MAX) {
+            e->next = a->pool;
+            a->pool = e;
+            a->npool++;
+        } else {
+            entry_free(e);
+        }
         e = next;
     }
 }
@@ -256,12 +291,12 @@ static void publish_lines(dbd_audit *a)
 static void release_held(dbd_audit *a, const audit_entry *e)
 {
     for (; e != NULL; e = e->next) {
-        const unsigned char *ident;
+        const void *ident;
         if (!e->held)
             continue;
-        ident = e->data + e->topic_len + e->rest_len;
-        if (dbd_replyq_push(a->replies, e->sock, ident, e->ident_len,
-                            ident + e->ident_len, e->reply_len) != 0)
+        ident = e->ident.data;
+        if (dbd_replyq_push(a->replies, e->sock, ident, e->ident.len,
+                            e->reply.data, e->reply.len) != 0)
             log_errx(a->log, "audit: a held reply was lost (out of memory)");
     }
 }
@@ -299,8 +334,7 @@ static uint64_t write_batch(dbd_audit *a, audit_entry *entries, size_t n,
     for (audit_entry *e = entries; rc == 0 && e != NULL; e = e->next) {
         dbd_buf_reset(&a->body);
         if (dbd_audit_json_head(e->ts_us, a->next_seq, &a->body) != 0 ||
-            dbd_buf_append(&a->body, e->data + e->topic_len, e->rest_len) !=
-                0) {
+            dbd_buf_append(&a->body, e->rest.data, e->rest.len) != 0) {
             rc = -1;
             break;
         }
@@ -314,13 +348,12 @@ static uint64_t write_batch(dbd_audit *a, audit_entry *entries, size_t n,
             }
             dbd_buf_reset(&a->body);
             if (dbd_audit_json_head(e->ts_us, a->next_seq, &a->body) != 0 ||
-                dbd_buf_append(&a->body, e->data + e->topic_len,
-                               e->rest_len) != 0) {
+                dbd_buf_append(&a->body, e->rest.data, e->rest.len) != 0) {
                 rc = -1;
                 break;
             }
         }
-        rc = seal_body(a, &a->body, e->data, e->topic_len);
+        rc = seal_body(a, &a->body, e->topic.data, e->topic.len);
     }
     if (rc == 0 && a->have_file && a->out.len > written)
         rc = write_out(a, written);
@@ -413,9 +446,8 @@ static void *writer_main(void *arg)
             now_mono_us() - a->last_sync_mono_us >=
                 (int64_t)a->cfg.sync_interval_ms * 1000)
             sync_file(a);
-        free_entries(take);
-
         pthread_mutex_lock(&a->mu);
+        pool_put_locked(a, take);
         a->finished += n;
         a->unreported += lost;
         a->stats.dropped += lost;
@@ -585,6 +617,7 @@ void dbd_audit_close(dbd_audit **pa)
         write_stop(a);
     }
     free_entries(a->head);
+    free_entries(a->pool);
     audit_file_close(&a->file);
     if (a->pub != NULL) {
         zmq_close(a->pub);
@@ -602,30 +635,61 @@ void dbd_audit_close(dbd_audit **pa)
     *pa = NULL;
 }
 
-int dbd_audit_submit(dbd_audit *a, int64_t ts_us, const char *topic,
-                     const dbd_buf *rest, const dbd_audit_held *held)
+dbd_audit_entry *dbd_audit_entry_get(dbd_audit *a)
 {
-    size_t topic_len = strlen(topic);
-    size_t extra = held != NULL ? held->ident_len + held->len : 0;
-    audit_entry *e = malloc(sizeof *e + topic_len + rest->len + extra);
+    audit_entry *e;
+
+    pthread_mutex_lock(&a->mu);
+    e = a->pool;
+    if (e != NULL) {
+        a->pool = e->next;
+        a->npool--;
+    }
+    pthread_mutex_unlock(&a->mu);
+    if (e == NULL) {
+        e = calloc(1, sizeof *e);
+        if (e == NULL)
+            return NULL;
+        dbd_buf_init(&e->topic);
+        dbd_buf_init(&e->rest);
+        dbd_buf_init(&e->ident);
+        dbd_buf_init(&e->reply);
+    }
+    e->next = NULL;
+    e->held = false;
+    dbd_buf_reset(&e->topic);
+    dbd_buf_reset(&e->rest);
+    dbd_buf_reset(&e->ident);
+    dbd_buf_reset(&e->reply);
+    return e;
+}
+
+dbd_buf *dbd_audit_entry_rest(dbd_audit_entry *e)
+{
+    return &e->rest;
+}
+
+void dbd_audit_entry_drop(dbd_audit *a, dbd_audit_entry *e)
+{
+    pthread_mutex_lock(&a->mu);
+    pool_put_locked(a, e);
+    pthread_mutex_unlock(&a->mu);
+}
+
+int dbd_audit_submit(dbd_audit *a, dbd_audit_entry *e, int64_t ts_us,
+                     const char *topic, const dbd_audit_held *held)
+{
     int rc = 1;
 
-    if (e == NULL)
-        goto count;
-    e->next = NULL;
     e->ts_us = ts_us;
-    e->topic_len = topic_len;
-    e->rest_len = rest->len;
-    e->held = held != NULL;
-    e->sock = held != NULL ? held->sock : 0;
-    e->ident_len = held != NULL ? held->ident_len : 0;
-    e->reply_len = held != NULL ? held->len : 0;
-    memcpy(e->data, topic, topic_len);
-    memcpy(e->data + topic_len, rest->data, rest->len);
+    if (dbd_buf_append_str(&e->topic, topic) < 0 || e->rest.failed)
+        goto count;
     if (held != NULL) {
-        memcpy(e->data + topic_len + rest->len, held->ident, held->ident_len);
-        memcpy(e->data + topic_len + rest->len + held->ident_len, held->body,
-               held->len);
+        e->held = true;
+        e->sock = held->sock;
+        if (dbd_buf_append(&e->ident, held->ident, held->ident_len) < 0 ||
+            dbd_buf_append(&e->reply, held->body, held->len) < 0)
+            goto count;
     }
     pthread_mutex_lock(&a->mu);
     while (a->cfg.loss == DBD_AUDIT_LOSS_BLOCK && a->len >= a->cfg.queue &&
@@ -648,10 +712,11 @@ int dbd_audit_submit(dbd_audit *a, int64_t ts_us, const char *topic,
     pthread_mutex_unlock(&a->mu);
 count:
     if (rc != 0) {
-        free(e);
         pthread_mutex_lock(&a->mu);
         a->unreported++;
         a->stats.dropped++;
+        if (e != NULL)
+            pool_put_locked(a, e);
         pthread_mutex_unlock(&a->mu);
         if (held != NULL &&
             dbd_replyq_push(a->replies, held->sock, held->ident,

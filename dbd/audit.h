@@ -63,16 +63,28 @@ void dbd_audit_close(dbd_audit **pa);
 /* Whether replies wait for their record to be on disk (sync = every). */
 bool dbd_audit_holds_replies(const dbd_audit *a);
 
+/* A record on its way to the writer: taken from the trail's pool (its
+ * buffers keep their memory from earlier records), filled by the caller
+ * through dbd_audit_entry_rest(), then submitted or dropped. */
+typedef struct dbd_audit_entry dbd_audit_entry;
+
+/* NULL when memory ran out. */
+dbd_audit_entry *dbd_audit_entry_get(dbd_audit *a);
+/* Where the record's JSON after "seq" goes (dbd_audit_json_rest). */
+dbd_buf *dbd_audit_entry_rest(dbd_audit_entry *e);
+/* Gives back an entry that will not be submitted. */
+void dbd_audit_entry_drop(dbd_audit *a, dbd_audit_entry *e);
+
 /*
- * Queues one record: ts_us is its time; rest its JSON after "seq" (from
- * dbd_audit_json_rest); topic its datasource name ("" for none).  held,
- * when not NULL, is sent once the record is on disk.  Everything is
- * copied.  0 when queued; 1 when dropped (loss = drop and the queue is
- * full, or out of memory; counted); with loss = block it waits for space.
- * A held reply whose record could not be queued is sent at once.
+ * Queues the record in e (taking it): ts_us is its time, topic its
+ * datasource name ("" for none).  held, when not NULL, is sent once the
+ * record is on disk.  topic and held are copied.  0 when queued; 1 when
+ * dropped (loss = drop and the queue is full, or out of memory; counted);
+ * with loss = block it waits for space.  A held reply whose record could
+ * not be queued is sent at once.
  */
-int dbd_audit_submit(dbd_audit *a, int64_t ts_us, const char *topic,
-                     const dbd_buf *rest, const dbd_audit_held *held);
+int dbd_audit_submit(dbd_audit *a, dbd_audit_entry *e, int64_t ts_us,
+                     const char *topic, const dbd_audit_held *held);
 
 /* SIGUSR1: the writer reopens the file at its next turn. */
 void dbd_audit_reopen(dbd_audit *a);

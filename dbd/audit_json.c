@@ -121,11 +121,12 @@ static int append_cstr(dbd_buf *out, const char *s)
 
 static int append_int(dbd_buf *out, int64_t v)
 {
-    char num[24];
-    int n = snprintf(num, sizeof num, "%" PRId64, v);
-    if (n < 0 || (size_t)n >= sizeof num)
+    /* Without printf: several numbers go into every record. */
+    if (v >= 0)
+        return dbd_buf_append_uint(out, (unsigned long long)v);
+    if (dbd_buf_append_char(out, '-') < 0)
         return -1;
-    return dbd_buf_append(out, num, (size_t)n);
+    return dbd_buf_append_uint(out, 0ULL - (unsigned long long)v);
 }
 
 static int append_double(dbd_buf *out, double d)

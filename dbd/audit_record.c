@@ -139,9 +139,13 @@ static const char *batch_detail(const dbd_op *op, char *buf, size_t len)
 /* ENDPOINT#HEXID: the connection, as ZeroMQ tells them apart. */
 static void client_identity(const dbd_reply_to *to, char *buf, size_t len)
 {
-    char hex[2 * DBD_IDENT_BYTES + 1];
-    dbd_hex_encode(to->ident, to->ident_len, hex);
-    snprintf(buf, len, "%s#%s", dbd_audit_endpoint(to->audit, to->sock), hex);
+    const char *ep = dbd_audit_endpoint(to->audit, to->sock);
+    size_t n = strnlen(ep, len - 2 * DBD_IDENT_BYTES - 2);
+
+    /* len holds the longest endpoint, '#', the hex and a NUL. */
+    memcpy(buf, ep, n);
+    buf[n] = '#';
+    dbd_hex_encode(to->ident, to->ident_len, buf + n + 1);
 }
 
 /* The name the client claims in the request's "client" key. */
@@ -165,14 +169,18 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
     const char *stack_cols[STACK_VALUES];
     dbd_audit_pair stack_pairs[STACK_VALUES];
     dbd_audit_record r;
-    dbd_buf rest;
+    dbd_audit_entry *e = dbd_audit_entry_get(to->audit);
+    dbd_buf *rest;
     size_t nvalues = op != NULL ? count_values(op) : 0;
     const char *topic;
 
-    dbd_buf_init(&rest);
-    /* One allocation for the usual record; without memory the record is
-     * lost below, but a held reply still goes out. */
-    (void)dbd_buf_reserve(&rest, 1024);
+    if (e == NULL) {
+        /* No memory for the record; a held reply still goes out. */
+        if (held != NULL)
+            dbd_answer_raw(to, held->body, held->len);
+        return;
+    }
+    rest = dbd_audit_entry_rest(e);
     if (dscfg != NULL) {
         policy = dscfg->audit_values;
         if (dscfg->audit_secret != NULL) {
@@ -239,26 +247,28 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
         snprintf(sql, sizeof sql, "%.*s", (int)op->sql_len, op->sql);
         r.detail = sql;
     }
-    if (dbd_audit_json_rest(&r, policy, secret, nsecret, &rest) != 0 ||
-        rest.len > DBD_AUDIT_MAX_LINE - LINE_RESERVE) {
+    if (dbd_audit_json_rest(&r, policy, secret, nsecret, rest) != 0 ||
+        rest->len > DBD_AUDIT_MAX_LINE - LINE_RESERVE) {
         /* Too long for one line (or no memory for it): keep the facts. */
-        dbd_buf_reset(&rest);
+        dbd_buf_reset(rest);
         r.ncols = 0;
         r.nvalues = 0;
         r.detail = "columns and values left out: the record would be "
                    "longer than a line may be";
         if (dbd_audit_json_rest(&r, DBD_AUDIT_VALUES_NONE, secret, nsecret,
-                                &rest) != 0)
-            dbd_buf_reset(&rest);
+                                rest) != 0)
+            dbd_buf_reset(rest);
     }
     topic = r.ds != NULL ? r.ds : "";
-    if (rest.len > 0)
-        dbd_audit_submit(to->audit, r.ts_us, topic, &rest, held);
-    else if (held != NULL)
-        dbd_answer_raw(to, held->body, held->len);
+    if (rest->len > 0) {
+        dbd_audit_submit(to->audit, e, r.ts_us, topic, held);
+    } else {
+        dbd_audit_entry_drop(to->audit, e);
+        if (held != NULL)
+            dbd_answer_raw(to, held->body, held->len);
+    }
     if (parts.cols != stack_cols) {
         free(parts.cols);
         free(parts.pairs);
     }
-    dbd_buf_free(&rest);
 }
