@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Past this many bytes a value is bound as a LONG type. */
 #define LONG_THRESHOLD 8000
@@ -50,7 +51,7 @@ typedef struct bind_spec {
     SQLLEN buflen;
 } bind_spec;
 
-typedef enum { SPEC_OK, SPEC_RANGE, SPEC_TYPE } spec_result;
+typedef enum { SPEC_OK, SPEC_RANGE, SPEC_TYPE, SPEC_NUL } spec_result;
 
 static spec_result spec_of(const odbc_conn *c, const dbd_value *v,
                            odbc_param *p, bind_spec *b)
@@ -81,6 +82,14 @@ static spec_result spec_of(const odbc_conn *c, const dbd_value *v,
     case DBD_TYPE_BLOB: {
         bool blob = v->type == DBD_TYPE_BLOB;
         bool is_long = v->u.s.len > LONG_THRESHOLD;
+        /* PostgreSQL text cannot hold a NUL, and psqlODBC would cut the
+         * string there without a word (matching another row); the SQLite
+         * ODBC driver stores it but hands text back cut at the NUL, so
+         * the value could never be read as written.  Refuse both. */
+        if (!blob && (c->dbms.kind == ODBC_DBMS_POSTGRESQL ||
+                      c->dbms.kind == ODBC_DBMS_SQLITE) &&
+            v->u.s.len > 0 && memchr(v->u.s.ptr, '\0', v->u.s.len) != NULL)
+            return SPEC_NUL;
         p->ind = (SQLLEN)v->u.s.len;
         b->ctype = blob ? SQL_C_BINARY : SQL_C_CHAR;
         if (!blob)
@@ -130,6 +139,11 @@ dbd_status odbc_bind_all(odbc_conn *c, SQLHSTMT h, const dbd_value *vals,
             return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                              "parameter %zu: datetime outside the years "
                              "1..9999 that ODBC can carry", i + 1);
+        if (sr == SPEC_NUL)
+            return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
+                             "parameter %zu: string holds a NUL byte, which "
+                             "this backend's text cannot carry through ODBC "
+                             "(use a blob)", i + 1);
         if (sr == SPEC_TYPE)
             return dbd_failf(DBD_BAD, info->msg, sizeof info->msg,
                              "parameter %zu has unknown type %d", i + 1,

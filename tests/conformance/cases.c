@@ -36,6 +36,8 @@ const conf_case conf_cases[] = {
     {"order by with NULLs", Q | I | DBD_CAP_ORDER, case_order_nulls},
     {"limit offset", Q | I | DBD_CAP_ORDER | DBD_CAP_LIMIT, case_limit},
     {"literal values", Q | I | U | D, case_literal},
+    {"injection values", Q | I | U | D | DBD_CAP_REPLACE, case_inject_values},
+    {"injection identifiers", Q | I | D, case_inject_idents},
     {"concurrent writers", Q | I, case_concurrent},
     {"100000-row stream", Q | I | D, case_stream},
 };

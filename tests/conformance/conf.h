@@ -156,6 +156,31 @@ const dbd_value *conf_cell(const dbd_result *r, size_t row, const char *col);
 /* Reply messages received by the client so far. */
 uint64_t conf_chunks(const dbd_client *c);
 
+/* --- inject_common.c: shared by the injection cases -------------------- */
+/* Bytes that may hold NUL; CONF_BYTES("lit") spans a literal whole. */
+typedef struct conf_bytes {
+    const char *p;
+    size_t len;
+} conf_bytes;
+#define CONF_BYTES(lit) {lit, sizeof lit - 1}
+/* Rows of conf present throughout an injection case, in group
+ * CONF_GRP_SENTINEL; "a" has i CONF_SENTINEL_I, the others count up. */
+#define CONF_GRP_SENTINEL 1
+#define CONF_SENTINEL_I 1000
+bool conf_put_sentinels(conf_t *T);
+/* The fingerprint of conf, subscriber, location and version: row count
+ * and an order-independent checksum of every row. */
+#define CONF_NPRINT 4
+typedef struct conf_print {
+    long long rows;
+    uint64_t sum; /* of a hash per row: independent of the order */
+    bool ok;      /* the table could be read */
+} conf_print;
+void conf_print_take(conf_t *T, conf_print out[CONF_NPRINT]);
+/* One check per table: the same rows, the same checksum. */
+void conf_print_compare(conf_t *T, const conf_print *before,
+                        const conf_print *after);
+
 /* --- the cases, one file per group ------------------------------------- */
 void case_kamailio_tables(conf_t *T);
 void case_kamailio_version(conf_t *T);
@@ -180,6 +205,8 @@ void case_order(conf_t *T);
 void case_order_nulls(conf_t *T);
 void case_limit(conf_t *T);
 void case_literal(conf_t *T);
+void case_inject_values(conf_t *T);
+void case_inject_idents(conf_t *T);
 void case_concurrent(conf_t *T);
 void case_stream(conf_t *T);
 

@@ -18,8 +18,14 @@ tests_integration_test_conformance_SOURCES = \
 	tests/conformance/cases_types.c \
 	tests/conformance/cases_where.c \
 	tests/conformance/cases_literal.c \
+	tests/conformance/inject_common.c \
+	tests/conformance/cases_inject.c \
+	tests/conformance/cases_inject_ident.c \
 	tests/conformance/cases_load.c
-tests_integration_test_conformance_LDADD = proto/libdbdclient.la
+# cases_inject_ident.c sends identifiers the request builder cannot hold
+# (a NUL inside) on a socket of its own.
+tests_integration_test_conformance_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS)
+tests_integration_test_conformance_LDADD = proto/libdbdclient.la $(ZMQ_LIBS)
 
 # The conformance table of the fixture's SQLite and db_text backends.
 EXTRA_DIST += tests/lib/t_conf.sql tests/lib/t_conf.dbtext \
