@@ -233,6 +233,24 @@ static int check_rows(const msgpack_object *o, size_t ncols,
     return 0;
 }
 
+/* The keys a reply knows; a sub-result knows the first REPLY_SUB_KEYS. */
+static const char *const reply_keys[] = {
+    "st", "msg", "cols", "rows", "affected", "last_id",
+    "id", "v", "more", "results",
+};
+#define REPLY_SUB_KEYS 6
+
+/* Index of k in reply_keys when the map knows it, else -1 (ignored). */
+static int reply_key_index(const msgpack_object *k, bool sub)
+{
+    size_t n = sub ? REPLY_SUB_KEYS
+                   : sizeof reply_keys / sizeof reply_keys[0];
+    for (size_t i = 0; i < n; i++)
+        if (dbd_mp_str_eq(k, reply_keys[i]))
+            return (int)i;
+    return -1;
+}
+
 /*
  * Reads the keys of one reply map into f.  path is "" for the reply, or
  * "results[i]." for a sub-result (which has no v, id, more or results).
@@ -243,6 +261,7 @@ static int parse_reply(const msgpack_object *m, const char *path, bool sub,
                        size_t errlen)
 {
     bool has_st = false;
+    unsigned seen = 0; /* bits of reply_keys */
 
     memset(f, 0, sizeof *f);
     if (m->type != MSGPACK_OBJECT_MAP) {
@@ -257,6 +276,18 @@ static int parse_reply(const msgpack_object *m, const char *path, bool sub,
             dbd_errf(err, errlen, "%smap key of type %s (keys are strings)",
                      path, dbd_mp_type_name(k));
             return -1;
+        }
+        /* PROTOCOL.md section 2: a known key twice is BAD.  Taking the last
+         * would also let dbd_reply_peek_id(), which takes the first id,
+         * route a reply by another id than the one it decodes to. */
+        int known = reply_key_index(k, sub);
+        if (known >= 0) {
+            if (seen & (1u << known)) {
+                dbd_errf(err, errlen, "%s%s: duplicate key", path,
+                         reply_keys[known]);
+                return -1;
+            }
+            seen |= 1u << known;
         }
         if (dbd_mp_str_eq(k, "st")) {
             if (v->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||

@@ -9,7 +9,8 @@ cd "$top" || exit 1
 
 scripts=(autogen.sh .ci/run tests/run tests/lint.sh tests/lib/*.sh
          tests/integration/*.sh tools/quickstart tools/install-deps
-         tools/dbd-schema tools/dbd-adduser tools/dbd-subscriber tools/bench/*.sh)
+         tools/dbd-schema tools/dbd-adduser tools/dbd-subscriber tools/bench/*.sh
+         tests/fuzz/*.sh)
 for s in "${scripts[@]}"; do
     [ -f "$s" ] || continue
     if out=$(shellcheck -x "$s" 2>&1); then
