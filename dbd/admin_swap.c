@@ -35,6 +35,7 @@ static void answer_swap(dbd_server *srv, const dbd_pending_swap *p,
         .detail = p->detail,
         .op_name = "swap",
         .name = p->name[0] != '\0' ? p->name : NULL,
+        .user = p->user[0] != '\0' ? p->user : NULL,
     };
     static const char *const names[] = {"datasource", "url", "previous_url"};
     static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_STRING,
@@ -114,6 +115,8 @@ void dbd_admin_swap(dbd_server *srv, const dbd_reply_to *to,
         str_copy(p->peer, sizeof p->peer, to->peer);
     if (req->client != NULL)
         str_copy(p->name, sizeof p->name, req->client);
+    if (to->user != NULL)
+        str_copy(p->user, sizeof p->user, to->user);
     {
         /* The record shows the new URLs masked, never a password. */
         char *masked = req->op.url != NULL

@@ -22,6 +22,7 @@ dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
         .req = job->req,
         .host = -1,
         .peer = job->peer[0] != '\0' ? job->peer : NULL,
+        .user = job->user[0] != '\0' ? job->user : NULL,
     };
     return to;
 }

@@ -46,6 +46,8 @@ typedef struct dbd_reply_to {
     const dbd_ds_config *dscfg; /* its value policy; NULL: no values */
     int host;                /* the backend host that ran it, -1: none */
     const char *peer;        /* the client's address, or NULL */
+    const char *user;        /* its CURVE key's name (the record's client),
+                                or NULL */
     const char *detail;      /* what else the record says, or NULL */
     const char *client;      /* who, when not a connection (e.g. "dbd") */
     const char *op_name;     /* the op when req is NULL, e.g. "swap" */

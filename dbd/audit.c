@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "endpoint.h"
 #include "strutil.h"
+#include "zap.h"
 
 #define WRITE_BATCH 4096 /* records per write, to bound its memory */
 #define RETRY_MS 1000    /* between attempts at a failed write (block) */
@@ -498,7 +499,8 @@ static int continue_chain(dbd_audit *a, char *err, size_t errlen)
 }
 
 static void *bind_pub(const dbd_audit_config *cfg, void *zctx,
-                      const dbd_log *log, char *err, size_t errlen)
+                      struct dbd_zap *zap, const dbd_log *log, char *err,
+                      size_t errlen)
 {
     void *pub = zmq_socket(zctx, ZMQ_PUB);
     int hwm = (int)cfg->publish_hwm, linger = 0;
@@ -512,7 +514,15 @@ static void *bind_pub(const dbd_audit_config *cfg, void *zctx,
             zmq_close(pub);
         return NULL;
     }
-    if (dbd_endpoint_bind(pub, cfg->publish, log, err, errlen) != 0) {
+    /* The trail shows what clients do: over tcp it is no more open than
+     * the requests are. */
+    if (zap != NULL && strncmp(cfg->publish, "tcp://", 6) == 0 &&
+        dbd_zap_secure(zap, pub, cfg->publish, err, errlen) != 0) {
+        zmq_close(pub);
+        return NULL;
+    }
+    /* Owner-only for now: the server gives it the ipc_* access. */
+    if (dbd_endpoint_bind(pub, cfg->publish, NULL, log, err, errlen) != 0) {
         zmq_close(pub);
         return NULL;
     }
@@ -522,8 +532,8 @@ static void *bind_pub(const dbd_audit_config *cfg, void *zctx,
 dbd_audit *dbd_audit_open(const dbd_audit_config *cfg,
                           char *const *endpoints, size_t nendpoints,
                           const char *start_detail, void *zctx,
-                          dbd_replyq *replies, const dbd_log *log,
-                          char *err, size_t errlen)
+                          struct dbd_zap *zap, dbd_replyq *replies,
+                          const dbd_log *log, char *err, size_t errlen)
 {
     dbd_audit *a = calloc(1, sizeof *a);
 
@@ -567,7 +577,7 @@ dbd_audit *dbd_audit_open(const dbd_audit_config *cfg,
         a->have_file = true;
     }
     if (cfg->publish != NULL) {
-        a->pub = bind_pub(cfg, zctx, log, err, errlen);
+        a->pub = bind_pub(cfg, zctx, zap, log, err, errlen);
         if (a->pub == NULL)
             goto fail;
     }
@@ -619,10 +629,10 @@ void dbd_audit_close(dbd_audit **pa)
     free_entries(a->head);
     free_entries(a->pool);
     audit_file_close(&a->file);
-    if (a->pub != NULL) {
+    /* The socket file goes once the context is ended (the server removes
+     * it then): ZeroMQ closes the listener asynchronously. */
+    if (a->pub != NULL)
         zmq_close(a->pub);
-        dbd_endpoint_cleanup(a->cfg.publish);
-    }
     dbd_buf_free(&a->body);
     dbd_buf_free(&a->ebody);
     dbd_buf_free(&a->out);

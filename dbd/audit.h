@@ -49,13 +49,16 @@ typedef struct dbd_audit_stats {
  * record, binds cfg->publish, starts the writer and writes a "start"
  * record.  Held replies go to replies.  endpoints (borrowed) name the
  * ROUTER sockets, for the client field; start_detail is the "start"
- * record's detail.  NULL with err on failure.
+ * record's detail.  zap, when not NULL, makes a tcp:// publish endpoint a
+ * CURVE server like the request endpoints (zap.h).  NULL with err on
+ * failure.
  */
+struct dbd_zap;
 dbd_audit *dbd_audit_open(const dbd_audit_config *cfg,
                           char *const *endpoints, size_t nendpoints,
                           const char *start_detail, void *zctx,
-                          dbd_replyq *replies, const dbd_log *log,
-                          char *err, size_t errlen);
+                          struct dbd_zap *zap, dbd_replyq *replies,
+                          const dbd_log *log, char *err, size_t errlen);
 /* Writes everything queued and a "stop" record, stops the writer, closes
  * the file and the socket.  Accepts NULL; clears *pa. */
 void dbd_audit_close(dbd_audit **pa);

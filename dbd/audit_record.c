@@ -205,8 +205,12 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
         add_op(&parts, op);
     if (op != NULL)
         parts.raw_secret = raw_names_secret(op, secret, nsecret);
+    /* A CURVE client is its key's name: stable across connections and
+     * addresses, unlike ENDPOINT#HEX. */
     if (to->client != NULL)
         snprintf(client, sizeof client, "%s", to->client);
+    else if (to->user != NULL)
+        snprintf(client, sizeof client, "%s", to->user);
     else
         client_identity(to, client, sizeof client);
     r = (dbd_audit_record){

@@ -159,6 +159,7 @@ dbd_config *dbd_config_new(void)
     cfg->log_level = LOG_INFO;
     cfg->drain_timeout_ms = 5000;
     cfg->io_threads = 1;
+    cfg->ipc_mode = 0600;
     cfg->audit.max_size = UINT64_C(100) * 1024 * 1024;
     cfg->audit.publish_hwm = 10000;
     cfg->audit.queue = 65536;
@@ -178,6 +179,12 @@ void dbd_config_destroy(dbd_config **pcfg)
         free(cfg->endpoints[i]);
     free(cfg->endpoints);
     free(cfg->connector_dir);
+    free(cfg->user);
+    free(cfg->group);
+    free(cfg->ipc_owner);
+    free(cfg->ipc_group);
+    free(cfg->curve_key);
+    free(cfg->clients);
     free(cfg->audit.file);
     free(cfg->audit.publish);
     for (size_t i = 0; i < cfg->nds; i++)

@@ -98,6 +98,15 @@ typedef struct dbd_config {
     int log_level;            /* syslog level */
     unsigned drain_timeout_ms;
     int io_threads;           /* ZeroMQ I/O threads */
+    char *user;               /* run as this user after binding (root
+                               * only); NULL: stay who started dbd */
+    char *group;              /* and this group; NULL: the user's */
+    char *ipc_owner;          /* ipc socket files: owner; NULL: dbd's */
+    char *ipc_group;          /* group; NULL: dbd's */
+    unsigned ipc_mode;        /* permission bits (0600: owner only) */
+    char *curve_key;          /* dbd's CURVE key pair file (dbctl keygen);
+                               * set: every tcp:// endpoint is CURVE */
+    char *clients;            /* allowed client keys: "name key" lines */
     dbd_audit_config audit;
     dbd_ds_config *ds;
     size_t nds;

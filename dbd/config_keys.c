@@ -59,6 +59,20 @@ bool config_dbd_key(ini_strict *in, parse_state *ps, const char *key,
         cfg->drain_timeout_ms = (unsigned)n;
         return true;
     }
+    if (strcmp(key, "user") == 0)
+        return ini_set_string(in, key, value, false, &cfg->user);
+    if (strcmp(key, "group") == 0)
+        return ini_set_string(in, key, value, false, &cfg->group);
+    if (strcmp(key, "ipc_owner") == 0)
+        return ini_set_string(in, key, value, false, &cfg->ipc_owner);
+    if (strcmp(key, "ipc_group") == 0)
+        return ini_set_string(in, key, value, false, &cfg->ipc_group);
+    if (strcmp(key, "ipc_mode") == 0)
+        return ini_set_mode(in, key, value, &cfg->ipc_mode);
+    if (strcmp(key, "curve_key") == 0)
+        return ini_set_string(in, key, value, false, &cfg->curve_key);
+    if (strcmp(key, "clients") == 0)
+        return ini_set_string(in, key, value, false, &cfg->clients);
     if (strcmp(key, "io_threads") == 0) {
         if (!ini_set_uint(in, key, value, 1, 64, &n))
             return false;

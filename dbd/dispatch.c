@@ -196,6 +196,8 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
     job->audit = srv->audit;
     if (to->peer != NULL)
         str_copy(job->peer, sizeof job->peer, to->peer);
+    if (to->user != NULL)
+        str_copy(job->user, sizeof job->user, to->user);
     to->req = job->req; /* the request moved into the job */
     st = dbd_datasource_submit(ds, job, msg, sizeof msg);
     if (st != DBD_OK) {
@@ -206,7 +208,7 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
 
 void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
                   size_t ident_len, const void *body, size_t len,
-                  int nframes, const char *peer)
+                  int nframes, const char *peer, const char *user)
 {
     dbd_reply_to to = {
         .outlet = &srv->outlet,
@@ -218,6 +220,7 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         .audit = srv->audit,
         .host = -1,
         .peer = peer,
+        .user = user,
     };
     dbd_request *req = NULL;
     char err[512];

@@ -51,6 +51,23 @@ bool ini_set_choice(ini_strict *in, const char *key, const char *value,
     return false;
 }
 
+bool ini_set_mode(ini_strict *in, const char *key, const char *value,
+                  unsigned *out)
+{
+    unsigned v = 0;
+    const char *p = value;
+
+    for (; *p >= '0' && *p <= '7' && v <= 0777; p++)
+        v = v * 8 + (unsigned)(*p - '0');
+    if (p == value || *p != '\0' || v > 0777) {
+        ini_strict_error(in, "%s: \"%s\" is not an octal mode from 0 to "
+                         "0777 (e.g. 0660)", key, value);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
 typedef bool (*number_parser)(const char *s, uint64_t min, uint64_t max,
                               uint64_t *out, char *err, size_t errlen);
 

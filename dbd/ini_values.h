@@ -31,6 +31,9 @@ bool ini_set_bool(ini_strict *in, const char *key, const char *value,
  * KEY: "VALUE" is not A, B or C. */
 bool ini_set_choice(ini_strict *in, const char *key, const char *value,
                     const char *const *names, size_t n, int *out);
+/* File permission bits in octal, 0 to 0777 (e.g. 0660). */
+bool ini_set_mode(ini_strict *in, const char *key, const char *value,
+                  unsigned *out);
 /* "stderr" or "syslog". */
 bool ini_set_log_dest(ini_strict *in, const char *key, const char *value,
                       dbd_log_dest *out);

@@ -17,6 +17,7 @@
 
 #define DBD_IDENT_BYTES 255 /* ZeroMQ routing ids are at most 255 bytes */
 #define DBD_PEER_BYTES 64   /* an IPv6 address and a NUL fit */
+#define DBD_USER_BYTES 65   /* an allow-list name (1..64) and a NUL */
 
 typedef struct dbd_job {
     struct dbd_job *next;   /* queue link */
@@ -33,6 +34,7 @@ typedef struct dbd_job {
     const void *failed_host; /* a read to retry elsewhere: where it failed */
     struct dbd_audit *audit; /* the trail its answer is recorded in, or NULL */
     char peer[DBD_PEER_BYTES]; /* the client's address, "" when unknown */
+    char user[DBD_USER_BYTES]; /* its CURVE key's name, "" when none */
 } dbd_job;
 
 enum { DBD_CLAIM_NONE, DBD_CLAIM_WORKER, DBD_CLAIM_FRONT };

@@ -15,11 +15,12 @@ dbd_libdbdconfig_la_SOURCES = \
 dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
 # What the front ends of both daemons (dbd, sipproxy) share: the command
-# line and signals as a file descriptor.
+# line, signals as a file descriptor, and running as a configured user.
 noinst_LTLIBRARIES += dbd/libdbddaemon.la
 dbd_libdbddaemon_la_SOURCES = \
 	dbd/daemon_args.c dbd/daemon_args.h \
-	dbd/sigfd.c dbd/sigfd.h
+	dbd/sigfd.c dbd/sigfd.h \
+	dbd/privdrop.c dbd/privdrop.h
 
 sbin_PROGRAMS += dbd/dbd
 dbd_dbd_SOURCES = \
@@ -40,6 +41,7 @@ dbd_dbd_SOURCES = \
 	dbd/stats.c dbd/stats.h \
 	dbd/audit.c dbd/audit.h dbd/audit_file.c dbd/audit_file.h \
 	dbd/audit_record.c \
+	dbd/zap.c dbd/zap.h dbd/zap_allow.c dbd/zap_allow.h \
 	dbd/clock.h dbd/strutil.h
 dbd_dbd_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS)
 dbd_dbd_LDADD = dbd/libdbddaemon.la dbd/libdbdconfig.la dbd/libdbdaudit.la \
@@ -54,4 +56,14 @@ tests_integration_test_badinput_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CF
 tests_integration_test_badinput_LDADD = proto/libdbdcodec.la proto/libdbdcore.la \
 	$(ZMQ_LIBS) $(MSGPACK_LIBS)
 EXTRA_DIST += tests/integration/test_lifecycle.sh
+
+# The allow-list of CURVE client keys (dbd/zap_allow.c).
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test_zap_allow
+tests_unit_test_zap_allow_SOURCES = tests/unit/test_zap_allow.c \
+	dbd/zap_allow.c dbd/zap_allow.h
+tests_unit_test_zap_allow_CFLAGS = $(CMOCKA_TEST_CFLAGS) $(ZMQ_CFLAGS) \
+	-I$(srcdir)/dbd
+tests_unit_test_zap_allow_LDADD = $(CMOCKA_TEST_LIBS) $(ZMQ_LIBS)
+endif
 include $(srcdir)/dbd/audit.mk

@@ -12,10 +12,13 @@
 #include "config.h"
 #include "daemon_args.h"
 #include "dbd_connector.h"
+#include "endpoint.h"
 #include "log.h"
+#include "privdrop.h"
 #include "registry.h"
 #include "request.h"
 #include "server.h"
+#include "zap.h"
 #include "sigfd.h"
 #include "url.h"
 
@@ -44,6 +47,31 @@ static void check_connectors(const dbd_config *cfg)
     }
     dbd_registry_destroy(&reg);
     dbd_log_destroy(&quiet);
+}
+
+/* What start-up would refuse for the configuration's sake, checked before
+ * anything is bound so that dbd exits with DBD_EX_CONFIG: the ipc socket
+ * directories (not writable by others), the user and group to run
+ * as (known, and root to switch to them), the ipc socket owner and group
+ * (known).  0, or -1 with the reason in err. */
+static int check_startup(const dbd_config *cfg, char *err, size_t errlen)
+{
+    dbd_privs privs;
+    dbd_ipc_access ipc;
+
+    for (size_t i = 0; i < cfg->nendpoints; i++)
+        if (dbd_endpoint_check_dir(cfg->endpoints[i], err, errlen) != 0)
+            return -1;
+    if (cfg->audit.publish != NULL &&
+        dbd_endpoint_check_dir(cfg->audit.publish, err, errlen) != 0)
+        return -1;
+    if (dbd_privs_resolve(cfg->user, cfg->group, &privs, err, errlen) != 0 ||
+        dbd_ipc_access_init(&ipc, cfg, err, errlen) != 0)
+        return -1;
+    /* CURVE: curve_key and clients together, both files readable. */
+    if (dbd_zap_check_config(cfg, err, errlen) != 0)
+        return -1;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -83,6 +111,11 @@ int main(int argc, char **argv)
     log = dbd_log_new(cfg->log_dest, cfg->log_level, "dbd");
     if (log == NULL) {
         fprintf(stderr, "dbd: out of memory\n");
+        goto out;
+    }
+    if (check_startup(cfg, err, sizeof err) != 0) {
+        log_errx(log, "%s", err);
+        rc = DBD_EX_CONFIG;
         goto out;
     }
     /* Before any thread exists, so that every thread blocks the signals

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "zap.h"
 
 enum ds_action { ACT_UNCHANGED, ACT_CHANGED, ACT_ADDED, ACT_REMOVED };
 
@@ -26,6 +27,11 @@ static const char *const action_names[] = {
 };
 
 /* The [dbd] keys that differ, comma-separated, into buf ("" when none). */
+static bool same_str(const char *a, const char *b)
+{
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static void dbd_section_changes(const dbd_config *a, const dbd_config *b,
                                 char *buf, size_t len)
 {
@@ -46,6 +52,12 @@ static void dbd_section_changes(const dbd_config *a, const dbd_config *b,
         {a->log_level != b->log_level, "log_level"},
         {a->drain_timeout_ms != b->drain_timeout_ms, "drain_timeout"},
         {a->io_threads != b->io_threads, "io_threads"},
+        {!same_str(a->user, b->user), "user"},
+        {!same_str(a->group, b->group), "group"},
+        {!same_str(a->ipc_owner, b->ipc_owner), "ipc_owner"},
+        {!same_str(a->ipc_group, b->ipc_group), "ipc_group"},
+        {a->ipc_mode != b->ipc_mode, "ipc_mode"},
+        {!same_str(a->curve_key, b->curve_key), "curve_key"},
         {!dbd_audit_config_equal(&a->audit, &b->audit), "[audit]"},
     };
     buf[0] = '\0';
@@ -166,6 +178,28 @@ static int apply(dbd_server *srv, const dbd_config *next,
     return rc;
 }
 
+/* The allow-list of CURVE client keys is the one [dbd] setting a reload
+ * applies: a key added or removed takes effect for the next connection.
+ * A bad file refuses the reload.  Turning CURVE on or off (curve_key)
+ * needs a restart and is reported as such. */
+static int reload_clients(dbd_server *srv, const dbd_config *next,
+                          char *err, size_t errlen)
+{
+    if (next->clients != NULL && next->curve_key == NULL) {
+        snprintf(err, errlen, "[dbd] clients is set but curve_key is not: "
+                 "the allow-list applies to CURVE endpoints only");
+        return -1;
+    }
+    if (srv->zap == NULL)
+        return 0;
+    if (next->clients == NULL) {
+        snprintf(err, errlen, "[dbd] clients: required while CURVE is on "
+                 "(turning it off needs a restart)");
+        return -1;
+    }
+    return dbd_zap_reload(srv->zap, next->clients, err, errlen);
+}
+
 /* Everything that can fail before anything changes. */
 static dbd_status prepare(dbd_server *srv, dbd_config **pnext,
                           dbd_datasource ***pfresh, char *err, size_t errlen)
@@ -189,6 +223,9 @@ static dbd_status prepare(dbd_server *srv, dbd_config **pnext,
         if (fresh[i] == NULL)
             goto oom;
     }
+    /* Last, as it takes effect at once: nothing after it refuses. */
+    if (reload_clients(srv, next, err, errlen) != 0)
+        return DBD_CONFIG;
     return DBD_OK;
 oom:
     snprintf(err, errlen, "out of memory");

@@ -39,7 +39,9 @@
 
 #include "clock.h"
 #include "endpoint.h"
+#include "privdrop.h"
 #include "sigfd.h"
+#include "zap.h"
 
 #define MAX_BATCH_IN 256    /* requests read per socket per loop turn */
 #define SWEEP_US 10000      /* queued-deadline check interval */
@@ -68,8 +70,8 @@ dbd_datasource *dbd_server_find_ds(dbd_server *srv, const char *name)
     return NULL;
 }
 
-static void *new_router(dbd_server *srv, const char *endpoint, char *err,
-                        size_t errlen)
+static void *new_router(dbd_server *srv, const char *endpoint,
+                        const dbd_ipc_access *ipc, char *err, size_t errlen)
 {
     void *r = zmq_socket(srv->zctx, ZMQ_ROUTER);
     int64_t maxmsg = (int64_t)srv->cfg->max_message * 4;
@@ -88,7 +90,14 @@ static void *new_router(dbd_server *srv, const char *endpoint, char *err,
             zmq_close(r);
         return NULL;
     }
-    if (dbd_endpoint_bind(r, endpoint, srv->log, err, errlen) != 0) {
+    /* With curve_key, tcp is CURVE; ipc stays plain (its file access
+     * guards it). */
+    if (srv->zap != NULL && strncmp(endpoint, "tcp://", 6) == 0 &&
+        dbd_zap_secure(srv->zap, r, endpoint, err, errlen) != 0) {
+        zmq_close(r);
+        return NULL;
+    }
+    if (dbd_endpoint_bind(r, endpoint, ipc, srv->log, err, errlen) != 0) {
         zmq_close(r);
         return NULL;
     }
@@ -100,6 +109,8 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
                            size_t errlen)
 {
     dbd_server *srv = calloc(1, sizeof *srv);
+    dbd_ipc_access ipc;
+    dbd_privs privs;
 
     if (srv == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -126,14 +137,25 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
                  strerror(errno));
         goto fail;
     }
+    /* The ZAP handler is bound before any CURVE socket is. */
+    if (cfg->curve_key != NULL || cfg->clients != NULL) {
+        srv->zap = dbd_zap_new(srv->zctx, cfg, log, err, errlen);
+        if (srv->zap == NULL)
+            goto fail;
+    }
     srv->routers = calloc(cfg->nendpoints, sizeof *srv->routers);
     srv->unread = calloc(cfg->nendpoints, sizeof *srv->unread);
     if (srv->routers == NULL || srv->unread == NULL) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }
+    /* Names resolved once, before anything is bound. */
+    if (dbd_ipc_access_init(&ipc, cfg, err, errlen) != 0 ||
+        dbd_privs_resolve(cfg->user, cfg->group, &privs, err, errlen) != 0)
+        goto fail;
     for (size_t i = 0; i < cfg->nendpoints; i++) {
-        srv->routers[i] = new_router(srv, cfg->endpoints[i], err, errlen);
+        srv->routers[i] = new_router(srv, cfg->endpoints[i], &ipc, err,
+                                     errlen);
         if (srv->routers[i] == NULL)
             goto fail;
         srv->nrouters++;
@@ -144,12 +166,17 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
         srv->audit = dbd_audit_open(&cfg->audit, cfg->endpoints,
                                     cfg->nendpoints,
                                     detail != NULL ? detail : "dbd started",
-                                    srv->zctx, srv->replies, log, err,
-                                    errlen);
+                                    srv->zctx, srv->zap, srv->replies,
+                                    log, err, errlen);
         free(detail);
         if (srv->audit == NULL)
             goto fail;
+        srv->audit_bound = true;
     }
+    /* Started once the trail exists: refusals are recorded in it. */
+    if (srv->zap != NULL &&
+        dbd_zap_start(srv->zap, srv->audit, err, errlen) != 0)
+        goto fail;
     srv->env = (dbd_ds_env){
         .replies = srv->replies,
         .log = log,
@@ -173,6 +200,21 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
         }
         srv->nds++;
     }
+    /* Root is needed only up to here: the sockets are bound, the audit
+     * file is open and the connectors are loaded.  The workers and their
+     * backend connections run as the configured user.  The audit socket
+     * was bound owner-only (dbd_audit_open); it gets the access of the
+     * other ipc sockets now.  The audit file root may have just made
+     * goes to the user, who reopens it on SIGUSR1. */
+    if ((cfg->audit.publish != NULL &&
+         dbd_endpoint_set_access(cfg->audit.publish, &ipc, err, errlen) !=
+             0) ||
+        (cfg->audit.file != NULL &&
+         dbd_privs_give(&privs, cfg->audit.file, err, errlen) != 0) ||
+        dbd_privs_drop(&privs, err, errlen) != 0)
+        goto fail;
+    if (privs.active)
+        log_notice(log, "running as %s:%s", privs.user, privs.group);
     for (size_t i = 0; i < srv->nds; i++) {
         int rc = dbd_datasource_start(srv->ds[i], &srv->workers_live);
         if (rc != 0) {
@@ -363,6 +405,12 @@ static void forward_replies(dbd_server *srv)
     }
 }
 
+/* Whether ROUTER socket sock is a CURVE one (zap.h). */
+static bool curve_socket(const dbd_server *srv, uint32_t sock)
+{
+    return strncmp(srv->cfg->endpoints[sock], "tcp://", 6) == 0;
+}
+
 /* Reads requests from ROUTER socket sock; true when it is empty. */
 static bool receive_requests(dbd_server *srv, uint32_t sock)
 {
@@ -393,11 +441,16 @@ static bool receive_requests(dbd_server *srv, uint32_t sock)
                 zmq_msg_close(&extra);
             }
         }
+        /* On a CURVE endpoint the ZAP handler gave the key's name as
+         * the connection's user id. */
         if (nframes > 0)
             dbd_dispatch(srv, sock, zmq_msg_data(&ident), zmq_msg_size(&ident),
                          zmq_msg_data(&body), zmq_msg_size(&body), nframes,
                          srv->audit != NULL
                              ? zmq_msg_gets(&body, "Peer-Address")
+                             : NULL,
+                         srv->zap != NULL && curve_socket(srv, sock)
+                             ? zmq_msg_gets(&body, "User-Id")
                              : NULL);
         zmq_msg_close(&body);
         zmq_msg_close(&ident);
@@ -511,6 +564,8 @@ void dbd_server_destroy(dbd_server **psrv)
         dbd_datasource_destroy(&srv->closing[i]);
     free(srv->closing);
     free(srv->swaps);
+    /* The ZAP thread records refusals: it stops before the trail. */
+    dbd_zap_destroy(&srv->zap);
     /* The workers are joined; the audit writer is the last to push. */
     dbd_audit_close(&srv->audit);
     dbd_replyq_destroy(&srv->replies);
@@ -526,6 +581,8 @@ void dbd_server_destroy(dbd_server **psrv)
     dbd_registry_destroy(&srv->reg);
     for (size_t i = 0; i < srv->nrouters; i++)
         dbd_endpoint_cleanup(srv->cfg->endpoints[i]);
+    if (srv->audit_bound && srv->cfg->audit.publish != NULL)
+        dbd_endpoint_cleanup(srv->cfg->audit.publish);
     free(srv);
     *psrv = NULL;
 }

@@ -29,6 +29,7 @@ typedef struct dbd_pending_swap {
     char previous_url[1024];
     char peer[DBD_PEER_BYTES];
     char name[DBD_REQUEST_CLIENT_MAX + 1]; /* the client key, "" when none */
+    char user[DBD_USER_BYTES]; /* its CURVE key's name, "" when none */
     char detail[1200];     /* for the audit record: the new URLs, masked */
 } dbd_pending_swap;
 
@@ -44,6 +45,8 @@ struct dbd_server {
     dbd_replyq *replies;   /* replies from the workers */
     dbd_registry *reg;
     dbd_audit *audit;      /* NULL when [audit] is not configured */
+    bool audit_bound;      /* its publish socket is ours to remove */
+    struct dbd_zap *zap;   /* CURVE on tcp endpoints (zap.h); NULL: off */
     dbd_datasource **ds;
     size_t nds;
     size_t ds_cap;
@@ -65,10 +68,11 @@ struct dbd_server {
 
 /* One request message from the client ident on ROUTER socket sock
  * (dispatch.c).  nframes counts the body frames received; peer is the
- * client's address when known (for the audit trail), else NULL. */
+ * client's address when known (for the audit trail), else NULL; user is
+ * the name of its CURVE key on a CURVE endpoint, else NULL. */
 void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
                   size_t ident_len, const void *body, size_t len,
-                  int nframes, const char *peer);
+                  int nframes, const char *peer, const char *user);
 
 /* The datasource called name, or NULL. */
 dbd_datasource *dbd_server_find_ds(dbd_server *srv, const char *name);

@@ -18,6 +18,8 @@
  */
 #include "client_priv.h"
 
+#include "curve_key.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -113,6 +115,22 @@ void dbd_client_set_max_reply(dbd_client *c, size_t bytes)
         c->max_reply = bytes > 0 ? bytes : CLIENT_DEFAULT_MAX_REPLY;
 }
 
+int dbd_client_set_curve(dbd_client *c, const char *server_public_z85,
+                         const char *client_public_z85,
+                         const char *client_secret_z85)
+{
+    if (c == NULL || !dbd_curve_z85_valid(server_public_z85) ||
+        !dbd_curve_z85_valid(client_public_z85) ||
+        !dbd_curve_z85_valid(client_secret_z85))
+        return -1;
+    if (strncmp(c->endpoint, "tcp://", 6) != 0)
+        return 0; /* see dbdclient.h: CURVE is for tcp:// only */
+    if (c->last_id != 0 || !zmq_has("curve"))
+        return -1;
+    return client_conn_set_curve(c, server_public_z85, client_public_z85,
+                                 client_secret_z85);
+}
+
 /*
  * Encodes req, registers it as pending and hands it to the socket (or the
  * outbox).  On 0, *out is the request; it may already be complete (as
@@ -162,6 +180,9 @@ static int submit(dbd_client *c, dbd_request *req, int timeout_ms,
         goto nomem;
     c->last_id = r->id;
     req_list_push(&c->outbox, r);
+    /* On failure the connection is down: the flush fails r as
+     * UNAVAILABLE, with the reason. */
+    (void)client_conn_connect(c);
     client_flush(c);
     *out = r;
     r = NULL;

@@ -12,9 +12,15 @@
  * UNAVAILABLE at once).  So a client of a stopped daemon gets "cannot reach
  * dbd" within milliseconds, and one whose connection hangs gets UNAVAILABLE
  * at the deadline - never an endless wait.
+ *
+ * A tcp:// client connects with its first request rather than in
+ * dbd_client_new(), so that CURVE keys given in between
+ * (dbd_client_set_curve()) apply to every attempt: a first attempt
+ * without them would be refused, logged and audited by dbd for nothing.
  */
 #include "client_priv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +37,66 @@
 static int set_int(void *sock, int option, int value)
 {
     return zmq_setsockopt(sock, option, &value, sizeof value);
+}
+
+static void conn_down(dbd_client *c, const char *reason);
+
+int client_conn_set_curve(dbd_client *c, const char *server,
+                          const char *public, const char *secret)
+{
+    if (c->connected)
+        return -1; /* ZeroMQ copies socket options when it connects */
+    if (zmq_setsockopt(c->sock, ZMQ_CURVE_SERVERKEY, server, 41) != 0 ||
+        zmq_setsockopt(c->sock, ZMQ_CURVE_PUBLICKEY, public, 41) != 0 ||
+        zmq_setsockopt(c->sock, ZMQ_CURVE_SECRETKEY, secret, 41) != 0)
+        return -1;
+    c->curve = true;
+    return 0;
+}
+
+/*
+ * The syntax check zmq_connect() makes on a tcp:// address (libzmq 4.3,
+ * socket_base.cpp), done here so that dbd_client_new() still refuses a
+ * malformed endpoint at once although it connects later: host characters,
+ * then ":PORT" starting with a digit.
+ */
+static bool tcp_address_valid(const char *addr)
+{
+    const unsigned char *p = (const unsigned char *)addr;
+    const char *colon;
+
+    if (isalnum(*p) || *p == '[' || *p == ':') {
+        p++;
+        while (isalnum(*p) || *p == '.' || *p == '-' || *p == ':' ||
+               *p == '%' || *p == ';' || *p == '[' || *p == ']' ||
+               *p == '_' || *p == '*')
+            p++;
+    }
+    if (*p != '\0')
+        return false;
+    colon = strrchr(addr, ':');
+    return colon != NULL && isdigit((unsigned char)colon[1]);
+}
+
+static bool is_tcp(const dbd_client *c)
+{
+    return strncmp(c->endpoint, "tcp://", 6) == 0;
+}
+
+int client_conn_connect(dbd_client *c)
+{
+    if (c->connected)
+        return 0;
+    if (zmq_connect(c->sock, c->endpoint) != 0) {
+        char reason[sizeof c->down_reason];
+
+        snprintf(reason, sizeof reason, "cannot connect: %s",
+                 zmq_strerror(errno));
+        conn_down(c, reason);
+        return -1;
+    }
+    c->connected = true;
+    return 0;
 }
 
 static int configure_dealer(void *sock)
@@ -82,14 +148,23 @@ int client_conn_open(dbd_client *c, char *err, size_t errlen)
         zmq_connect(c->monitor, monitor_ep) != 0)
         goto zmq_failed;
 
-    if (zmq_connect(c->sock, c->endpoint) != 0) {
-        snprintf(err, errlen, "cannot use endpoint \"%s\": %s", c->endpoint,
-                 errno == EINVAL ? "invalid endpoint" : zmq_strerror(errno));
-        return -1;
-    }
     if (zmq_getsockopt(c->sock, ZMQ_FD, &c->fd, &fdlen) != 0)
         goto zmq_failed;
-    return 0;
+    /* A tcp:// endpoint connects with the first request, so that CURVE
+     * keys given after dbd_client_new() apply from the first attempt (an
+     * attempt without them would be refused by dbd, and logged and audited
+     * there as a client without a key). */
+    if (is_tcp(c)) {
+        if (tcp_address_valid(c->endpoint + 6))
+            return 0;
+        errno = EINVAL;
+    } else if (zmq_connect(c->sock, c->endpoint) == 0) {
+        c->connected = true;
+        return 0;
+    }
+    snprintf(err, errlen, "cannot use endpoint \"%s\": %s", c->endpoint,
+             errno == EINVAL ? "invalid endpoint" : zmq_strerror(errno));
+    return -1;
 
 zmq_failed:
     snprintf(err, errlen, "cannot set up the ZeroMQ socket: %s",
@@ -118,26 +193,64 @@ static void conn_down(dbd_client *c, const char *reason)
     snprintf(c->down_reason, sizeof c->down_reason, "%s", reason);
 }
 
+/* Down because a handshake failed: the reason is kept through the
+ * reconnection attempts that follow, which would otherwise report them as
+ * refused connections and hide the cause. */
+static void handshake_down(dbd_client *c, const char *reason)
+{
+    conn_down(c, reason);
+    c->handshake_failed = true;
+}
+
+/* Why a handshake failed, as far as the client can tell: with CURVE on
+ * one side only, or a wrong server key, ZeroMQ reports a protocol error or
+ * just a closed connection, depending on timing. */
+static const char *handshake_failure(const dbd_client *c)
+{
+    if (c->curve)
+        return "CURVE handshake failed (wrong server key, or dbd does not "
+               "use CURVE here?)";
+    if (is_tcp(c))
+        return "ZeroMQ handshake failed (does dbd want CURVE keys?)";
+    return "ZeroMQ handshake failed";
+}
+
 static void conn_event(dbd_client *c, unsigned event)
 {
     switch (event) {
     case ZMQ_EVENT_CONNECTED:
+        c->handshaken = c->handshake_failed = false;
+        c->state = CONN_UP;
+        c->down_reason[0] = '\0';
+        break;
     case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        c->handshaken = true;
+        c->handshake_failed = false;
         c->state = CONN_UP;
         c->down_reason[0] = '\0';
         break;
     case ZMQ_EVENT_CONNECT_RETRIED:
-        conn_down(c, "connection refused or no such socket (is dbd running?)");
+        if (c->handshake_failed)
+            c->state = CONN_DOWN;
+        else
+            conn_down(c, "connection refused or no such socket (is dbd "
+                      "running?)");
         break;
     case ZMQ_EVENT_DISCONNECTED:
-        conn_down(c, "connection lost");
+        /* Closed before the handshake finished: see handshake_failure(). */
+        if (c->handshaken)
+            conn_down(c, "connection lost");
+        else if (!c->handshake_failed) /* keep a more precise reason */
+            handshake_down(c, handshake_failure(c));
         break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
-        conn_down(c, "authentication failed");
+        handshake_down(c, c->curve ? "authentication failed (dbd does not "
+                                     "know this client's key)"
+                                   : "authentication failed");
         break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
     case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
-        conn_down(c, "ZeroMQ handshake failed");
+        handshake_down(c, handshake_failure(c));
         break;
     default:
         break;

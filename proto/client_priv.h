@@ -99,7 +99,11 @@ struct dbd_client {
     int fd;             /* ZMQ_FD of sock */
     char *endpoint;
     char *name;         /* "client" of requests that carry none; NULL */
+    bool curve;         /* the socket has CURVE keys (tcp:// only) */
+    bool connected;     /* zmq_connect() done (see client_conn_open()) */
     conn_state state;
+    bool handshaken;    /* the current connection finished its handshake */
+    bool handshake_failed; /* down_reason tells why a handshake failed */
     char down_reason[96];
     int64_t events_due; /* when connection events are read at the latest */
     int timeout_ms;
@@ -114,6 +118,14 @@ struct dbd_client {
 /* client_conn.c: the socket, its monitor and the connection state. */
 int client_conn_open(dbd_client *c, char *err, size_t errlen);
 void client_conn_close(dbd_client *c);
+/* Connects the socket if that has not happened yet (tcp:// endpoints wait
+ * for the first request, see client_conn_open()).  0, or -1 with the
+ * connection marked down (its requests then fail as UNAVAILABLE). */
+int client_conn_connect(dbd_client *c);
+/* Sets the CURVE keys (Z85, 40 characters and a NUL each) on the socket;
+ * -1 once it is connected or when ZeroMQ refuses them. */
+int client_conn_set_curve(dbd_client *c, const char *server,
+                          const char *public, const char *secret);
 /* Reads pending connection events; fails waiting requests when down. */
 void client_conn_events(dbd_client *c);
 /* client_conn_events() when requests wait in the outbox or the events are

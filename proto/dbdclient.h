@@ -47,8 +47,9 @@
 typedef struct dbd_client dbd_client;
 
 /*
- * Connects (lazily, as ZeroMQ does) to endpoint ("ipc://PATH" or
- * "tcp://HOST:PORT").  NULL with a message in err on failure.
+ * Connects (lazily, as ZeroMQ does; a tcp:// endpoint with the first
+ * request) to endpoint ("ipc://PATH" or "tcp://HOST:PORT").  NULL with a
+ * message in err on failure.
  */
 dbd_client *dbd_client_new(const char *endpoint, char *err, size_t errlen);
 /* Closes the socket without waiting for unsent requests; accepts NULL. */
@@ -68,6 +69,26 @@ int dbd_client_set_name(dbd_client *c, const char *name);
 /* Largest reply accepted (default 64 MiB, also for 0); larger ones fail
  * as BAD. */
 void dbd_client_set_max_reply(dbd_client *c, size_t bytes);
+
+/*
+ * CURVE (encryption and client authentication by key) for a tcp://
+ * endpoint: dbd's public key and the client's key pair, each 40
+ * characters of Z85 (as read from key files by dbd_curve_key_load() of
+ * proto/curve_key.h; "dbctl keygen" writes them).  Call it before the
+ * first request: a tcp:// client connects with its first request, so the
+ * keys apply from the very first attempt.  On an ipc:// endpoint the keys
+ * are accepted and not used: dbd speaks CURVE on tcp:// only (its ipc://
+ * sockets are guarded by file permissions), and a client with keys in its
+ * environment must still reach a local dbd.  0, or -1 (the client stays
+ * as it was) when a key is NULL or not valid Z85, a request was already
+ * sent, or this ZeroMQ has no CURVE support.
+ * A refused handshake fails requests at once as UNAVAILABLE, the message
+ * saying "authentication failed (dbd does not know this client's key)"
+ * or "CURVE handshake failed (wrong server key, ...)".
+ */
+int dbd_client_set_curve(dbd_client *c, const char *server_public_z85,
+                         const char *client_public_z85,
+                         const char *client_secret_z85);
 
 /*
  * Blocking: sends req (its id is assigned by the client) and waits until

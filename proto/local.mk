@@ -11,7 +11,8 @@ proto_libdbdcore_la_SOURCES = \
 	proto/ident.c proto/ident.h \
 	proto/url.c proto/url.h \
 	proto/buf.c proto/buf.h \
-	proto/hex.c proto/hex.h
+	proto/hex.c proto/hex.h \
+	proto/curve_key.c proto/curve_key.h
 
 # MessagePack codec.
 noinst_LTLIBRARIES += proto/libdbdcodec.la

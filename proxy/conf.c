@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "conf_parse.h"
+#include "curve_key.h"
 
 static const char *const section_names[SP_SEC_COUNT] = {
     [SP_SEC_SIPPROXY] = "sipproxy",
@@ -99,11 +100,48 @@ static bool set_table_default(ini_strict *in, sp_table_conf *t,
     return true;
 }
 
+/*
+ * dbd_key and dbd_server_key: both or neither, and files that hold what
+ * they must (the worker reads them again when it connects to dbd; reading
+ * them here too makes a bad file a configuration error at start, named
+ * with its line, and not a worker that fails over and over).  false after
+ * reporting the error.
+ */
+static bool check_curve_keys(ini_strict *in, sp_parse *ps)
+{
+    const sp_conf *cfg = ps->cfg;
+    char pub[41], sec[41], err[512];
+    bool ok = false;
+
+    if (cfg->dbd_key == NULL && cfg->dbd_server_key == NULL)
+        return true;
+    if (cfg->dbd_key == NULL || cfg->dbd_server_key == NULL) {
+        ini_strict_error_at(in, ps->sec_lines[SP_SEC_SIPPROXY],
+                            "dbd_key and dbd_server_key go together: %s is "
+                            "not set", cfg->dbd_key == NULL
+                                           ? "dbd_key" : "dbd_server_key");
+        return false;
+    }
+    if (dbd_curve_key_load(cfg->dbd_key, pub, sec, err, sizeof err) != 0)
+        ini_strict_error_at(in, ps->sec_lines[SP_SEC_SIPPROXY],
+                            "dbd_key: %s", err);
+    else if (dbd_curve_key_load(cfg->dbd_server_key, pub, NULL, err,
+                                sizeof err) != 0)
+        ini_strict_error_at(in, ps->sec_lines[SP_SEC_SIPPROXY],
+                            "dbd_server_key: %s", err);
+    else
+        ok = true;
+    explicit_bzero(sec, sizeof sec);
+    return ok;
+}
+
 /* Checks that need the whole file; defaults that are not constants. */
 static void finish(ini_strict *in, void *user)
 {
     sp_parse *ps = user;
     sp_conf *cfg = ps->cfg;
+    if (!check_curve_keys(in, ps))
+        return;
     if (cfg->ndomains == 0) {
         ini_strict_error_at(in, ps->sec_lines[SP_SEC_SIP],
                             "no local domain: [sip] needs \"domain = NAME\"");
@@ -201,6 +239,10 @@ void sp_conf_destroy(sp_conf **pcfg)
     free(cfg->listen);
     free(cfg->advertise);
     free(cfg->dbd_endpoint);
+    free(cfg->user);
+    free(cfg->group);
+    free(cfg->dbd_key);
+    free(cfg->dbd_server_key);
     free(cfg->pid_file);
     for (size_t i = 0; i < cfg->ndomains; i++)
         free(cfg->domains[i]);

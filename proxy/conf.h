@@ -51,6 +51,12 @@ typedef struct sp_conf {
     dbd_log_dest log_dest;
     int log_level;
     char *pid_file;              /* NULL: none */
+    char *user;                  /* run as this user after binding (root
+                                  * only); NULL: stay who started it */
+    char *group;                 /* and this group; NULL: the user's */
+    char *dbd_key;               /* own CURVE key pair file, for a tcp://
+                                  * dbd_endpoint with CURVE; NULL: none */
+    char *dbd_server_key;        /* dbd's public key file */
     /* [sip] */
     char **domains;              /* lowercase */
     size_t ndomains;

@@ -182,6 +182,14 @@ bool sp_conf_sipproxy_key(sp_parse *ps, const char *key, const char *value)
         }
         return set_string(ps, &cfg->dbd_endpoint, key, value, false);
     }
+    if (strcmp(key, "user") == 0)
+        return set_string(ps, &cfg->user, key, value, false);
+    if (strcmp(key, "group") == 0)
+        return set_string(ps, &cfg->group, key, value, false);
+    if (strcmp(key, "dbd_key") == 0)
+        return set_string(ps, &cfg->dbd_key, key, value, false);
+    if (strcmp(key, "dbd_server_key") == 0)
+        return set_string(ps, &cfg->dbd_server_key, key, value, false);
     if (strcmp(key, "dbd_timeout_ms") == 0) {
         if (!set_uint(ps, key, value, 10, 60000, &n))
             return false;

@@ -1,8 +1,9 @@
 /*
  * main.c - sipproxy: a stateless SIP proxy and registrar whose workers
  * take credentials, bindings and routes from dbd.  Parses the command line
- * and the configuration, binds the sockets, then runs the master; in a
- * forked worker it runs the worker instead.
+ * and the configuration, binds the sockets, switches to the configured
+ * user, then runs the master; in a forked worker it runs the worker
+ * instead.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "master.h"
 #include "nonce.h"
+#include "privdrop.h"
 #include "sigfd.h"
 #include "worker.h"
 
@@ -92,6 +94,7 @@ int main(int argc, char **argv)
     sp_socket *socks = NULL;
     size_t nsocks = 0;
     sip_nonce_key key;
+    dbd_privs privs;
     char err[1024];
     int sigfd = -1, rc;
     unsigned worker_index = 0;
@@ -111,6 +114,14 @@ int main(int argc, char **argv)
                path, cfg->nlisten, cfg->nlisten == 1 ? "" : "s",
                cfg->ndomains, cfg->ndomains == 1 ? "" : "s");
         rc = EXIT_SUCCESS;
+        goto out;
+    }
+    /* An unknown user, or one that cannot be switched to, is a
+     * configuration error, found before anything is bound. */
+    if (dbd_privs_resolve(cfg->user, cfg->group, &privs, err, sizeof err) !=
+        0) {
+        fprintf(stderr, "sipproxy: %s: %s\n", path, err);
+        rc = SP_EX_CONFIG;
         goto out;
     }
     if (args.force_stderr)
@@ -142,6 +153,14 @@ int main(int argc, char **argv)
         }
         pid_written = true;
     }
+    /* Root was needed for the ports and the pid file only: the master and
+     * the workers it forks (which inherit its ids) run as the user. */
+    if (dbd_privs_drop(&privs, err, sizeof err) != 0) {
+        log_errx(log, "%s", err);
+        goto out;
+    }
+    if (privs.active)
+        log_notice(log, "running as %s:%s", privs.user, privs.group);
     listen_list(cfg, err, sizeof err);
     log_notice(log, "listening on %s with %u worker%s (dbd %s)", err,
                cfg->workers, cfg->workers == 1 ? "" : "s", cfg->dbd_endpoint);

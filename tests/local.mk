@@ -9,6 +9,7 @@ endif
 include $(srcdir)/tests/unit/core.mk
 include $(srcdir)/tests/unit/codec.mk
 include $(srcdir)/tests/unit/client.mk
+include $(srcdir)/tests/unit/curve.mk
 include $(srcdir)/tests/unit/dbd.mk
 include $(srcdir)/tests/unit/audit.mk
 include $(srcdir)/tests/unit/sqlite.mk

@@ -9,7 +9,8 @@ tools_dbctl_dbctl_SOURCES = tools/dbctl/dbctl.c tools/dbctl/dbctl.h \
 	tools/dbctl/migrate_report.c tools/dbctl/checksum.c \
 	tools/dbctl/audit_cmd.h tools/dbctl/cmd_audit.c \
 	tools/dbctl/audit_line.h tools/dbctl/audit_line.c \
-	tools/dbctl/audit_follow.c tools/dbctl/audit_verify.c
+	tools/dbctl/audit_follow.c tools/dbctl/audit_verify.c \
+	tools/dbctl/cmd_keygen.c
 tools_dbctl_dbctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
 tools_dbctl_dbctl_CFLAGS = $(AM_CFLAGS) $(NETTLE_CFLAGS) $(ZMQ_CFLAGS)
 tools_dbctl_dbctl_LDADD = proto/libdbdclient.la dbd/libdbdaudit.la \

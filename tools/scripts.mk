@@ -26,4 +26,6 @@ EXTRA_DIST += tools/packaging/dbd.service.in tools/bench/run-sqlite.sh \
 	tests/integration/test_fault_reload.sh tests/integration/test_fault_failover.sh \
 	tools/bench/plot-timeline.sh tools/bench/run-swap.sh tools/bench/run-failover.sh \
 	tools/bench/run-audit.sh tests/integration/test_audit_verify.sh \
-	tests/integration/test_audit_stream.sh tests/integration/test_audit_records.sh
+	tests/integration/test_audit_stream.sh tests/integration/test_audit_records.sh \
+	tests/integration/test_privdrop.sh tests/integration/test_curve.sh \
+	tests/integration/test_keygen.sh tests/fuzz

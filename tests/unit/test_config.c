@@ -267,6 +267,13 @@ static void test_errors(void **state)
          "t.conf:3: unknown key \"rotate\" in [audit]"},
         {"[audit]\nfile = /x\n[audit]\n",
          "t.conf:3: duplicate section [audit] (first on line 1)"},
+        {"[dbd]\nipc_mode = 0800\n",
+         "t.conf:2: ipc_mode: \"0800\" is not an octal mode from 0 to 0777 "
+         "(e.g. 0660)"},
+        {"[dbd]\nipc_mode = 01000\n",
+         "t.conf:2: ipc_mode: \"01000\" is not an octal mode from 0 to 0777 "
+         "(e.g. 0660)"},
+        {"[dbd]\nuser =\n", "t.conf:2: user is empty"},
         {"[datasource a]\nurl = x://y\naudit_values = some\n",
          "t.conf:3: audit_values: \"some\" is not none, masked or full"},
         {"[datasource a]\nurl = x://y\naudit_secret = ha1 pass-word\n",
@@ -549,6 +556,35 @@ static void test_audit(void **state)
     dbd_config_destroy(&b);
 }
 
+/* The security keys of [dbd]. */
+static void test_security_keys(void **state)
+{
+    char err[1024] = "";
+    dbd_config *c = dbd_config_parse_string(
+        "[dbd]\nuser = dbd\ngroup = dbdgrp\nipc_owner = o\nipc_group = g\n"
+        "ipc_mode = 0660\ncurve_key = /etc/dbd/dbd.key\n"
+        "clients = /etc/dbd/clients\n",
+        "t.conf", err, sizeof err);
+    dbd_config *d = NULL;
+    (void)state;
+    if (c == NULL)
+        fail_msg("rejected: %s", err);
+    assert_string_equal(c->user, "dbd");
+    assert_string_equal(c->group, "dbdgrp");
+    assert_string_equal(c->ipc_owner, "o");
+    assert_string_equal(c->ipc_group, "g");
+    assert_int_equal(c->ipc_mode, 0660);
+    assert_string_equal(c->curve_key, "/etc/dbd/dbd.key");
+    assert_string_equal(c->clients, "/etc/dbd/clients");
+    d = dbd_config_parse_string("[dbd]\n", "t.conf", err, sizeof err);
+    assert_non_null(d);
+    assert_null(d->user);
+    assert_null(d->curve_key);
+    assert_int_equal(d->ipc_mode, 0600);
+    dbd_config_destroy(&c);
+    dbd_config_destroy(&d);
+}
+
 static void test_sample(void **state)
 {
     char err[1024] = "";
@@ -583,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_load_file),
         cmocka_unit_test(test_audit),
+        cmocka_unit_test(test_security_keys),
         cmocka_unit_test(test_sample),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

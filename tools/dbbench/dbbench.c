@@ -19,6 +19,7 @@
 
 #include "args.h"
 #include "clock.h"
+#include "curve_key.h"
 #include "dbdclient.h"
 #include "options.h"
 #include "prefill.h"
@@ -258,11 +259,39 @@ out:
     return rc;
 }
 
+/* The CURVE keys of --key/--server-key (Z85). */
+typedef struct bench_keys {
+    char server[41], public[41], secret[41];
+} bench_keys;
+
+/* 1 loaded, 0 none given, -1 (said why). */
+static int load_keys(const dbbench_opts *o, bench_keys *k)
+{
+    char err[512];
+
+    if (o->key == NULL)
+        return 0; /* options.c made sure both or neither are set */
+    if (dbd_curve_key_load(o->key, k->public, k->secret, err,
+                           sizeof err) != 0 ||
+        dbd_curve_key_load(o->server_key, k->server, NULL, err,
+                           sizeof err) != 0) {
+        fprintf(stderr, "dbbench: %s\n", err);
+        return -1;
+    }
+    return 1;
+}
+
 /* Connects every worker's client; 0 or -1 (said why). */
 static int setup_workers(bench_worker *w, const dbbench_opts *o,
                          bench_plan *plan)
 {
     char err[256];
+    bench_keys keys;
+    int rc = -1, curve;
+    memset(&keys, 0, sizeof keys);
+    curve = load_keys(o, &keys);
+    if (curve < 0)
+        goto out;
     for (unsigned i = 0; i < o->clients; i++) {
         w[i].opts = o;
         w[i].plan = plan;
@@ -274,25 +303,35 @@ static int setup_workers(bench_worker *w, const dbbench_opts *o,
         if (w[i].hist == NULL ||
             (o->timeline != NULL && w[i].timeline == NULL)) {
             fprintf(stderr, "dbbench: out of memory\n");
-            return -1;
+            goto out;
         }
         w[i].client = dbd_client_new(o->endpoint, err, sizeof err);
         if (w[i].client == NULL) {
             fprintf(stderr, "dbbench: cannot connect to %s: %s\n",
                     o->endpoint, err);
-            return -1;
+            goto out;
+        }
+        if (curve == 1 && dbd_client_set_curve(w[i].client, keys.server,
+                                               keys.public,
+                                               keys.secret) != 0) {
+            fprintf(stderr, "dbbench: cannot use the CURVE keys (does this "
+                    "ZeroMQ support CURVE?)\n");
+            goto out;
         }
         dbd_client_set_timeout(w[i].client, o->timeout_ms);
         if (dbd_client_set_name(w[i].client, o->name) != 0) {
             fprintf(stderr, "dbbench: out of memory\n");
-            return -1;
+            goto out;
         }
         if (o->count > 0) {
             w[i].has_quota = true;
             w[i].quota = o->count / o->clients + (i < o->count % o->clients);
         }
     }
-    return 0;
+    rc = 0;
+out:
+    explicit_bzero(keys.secret, sizeof keys.secret);
+    return rc;
 }
 
 int main(int argc, char **argv)

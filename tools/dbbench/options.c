@@ -23,6 +23,7 @@ static void usage(FILE *out)
         "               [--mix read=80,upsert=20] [--users N] [--prefill]\n"
         "               [--warmup SEC] [--timeout MS] [--rate N]\n"
         "               [--timeline FILE] [--name N] [--json]\n"
+        "               [--key FILE --server-key FILE]\n"
         "Load generator for dbd: N client threads, each with its own\n"
         "connection, keep `inflight` requests outstanding for SEC seconds\n"
         "(or until N requests in all) and report throughput and latency.\n"
@@ -48,6 +49,10 @@ static void usage(FILE *out)
         "  --name N        the client name sent with each request for dbd's\n"
         "                  audit trail (default dbbench)\n"
         "  --json          print the summary as one JSON object\n"
+        "  --key FILE      CURVE: dbbench's key pair NAME.key (default\n"
+        "                  $DBD_KEY); tcp:// endpoints only\n"
+        "  --server-key FILE  CURVE: dbd's public key NAME.pub (default\n"
+        "                  $DBD_SERVER_KEY); both or neither\n"
         "The summary counts `failed` answers (status other than OK, by\n"
         "status), `lost` requests (no answer from dbd by their deadline, or\n"
         "never sent out by the client library) and the longest gap between\n"
@@ -148,7 +153,7 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
 {
     enum { O_ENDPOINT = 256, O_DS, O_CLIENTS, O_INFLIGHT, O_DURATION, O_COUNT,
            O_MIX, O_USERS, O_PREFILL, O_WARMUP, O_TIMEOUT, O_JSON, O_RATE, O_TIMELINE,
-           O_NAME, O_HELP };
+           O_NAME, O_KEY, O_SERVER_KEY, O_HELP };
     static const struct option longopts[] = {
         {"endpoint", required_argument, NULL, O_ENDPOINT},
         {"datasource", required_argument, NULL, O_DS},
@@ -165,6 +170,8 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
         {"rate", required_argument, NULL, O_RATE},
         {"timeline", required_argument, NULL, O_TIMELINE},
         {"name", required_argument, NULL, O_NAME},
+        {"key", required_argument, NULL, O_KEY},
+        {"server-key", required_argument, NULL, O_SERVER_KEY},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -178,6 +185,11 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
         .timeout_ms = DBD_DEFAULT_TIMEOUT_MS,
         .name = "dbbench",
     };
+    /* The options given override these one by one. */
+    env = getenv("DBD_KEY");
+    o->key = env != NULL && *env != '\0' ? env : NULL;
+    env = getenv("DBD_SERVER_KEY");
+    o->server_key = env != NULL && *env != '\0' ? env : NULL;
     o->weights[BENCH_OP_READ] = 100;
     snprintf(o->mix, sizeof o->mix, "read=100");
     bool have_duration = false;
@@ -249,6 +261,18 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
                 ok = 0;
             }
             break;
+        case O_KEY:
+        case O_SERVER_KEY:
+            if (*optarg == '\0') {
+                fprintf(stderr, "dbbench: --%s wants a key file\n",
+                        c == O_KEY ? "key" : "server-key");
+                ok = 0;
+            }
+            if (c == O_KEY)
+                o->key = optarg;
+            else
+                o->server_key = optarg;
+            break;
         case O_HELP:
             usage(stdout);
             return 1;
@@ -263,6 +287,12 @@ int dbbench_opts_parse(int argc, char **argv, dbbench_opts *o)
     }
     if (ok && have_duration && o->count > 0) {
         fprintf(stderr, "dbbench: give either --duration or --count\n");
+        ok = 0;
+    }
+    if (ok && (o->key == NULL) != (o->server_key == NULL)) {
+        fprintf(stderr, "dbbench: --key (or $DBD_KEY) and --server-key (or "
+                "$DBD_SERVER_KEY) go together: %s is missing\n",
+                o->key == NULL ? "--key" : "--server-key");
         ok = 0;
     }
     if (ok && (o->datasource == NULL || *o->datasource == '\0')) {

@@ -26,6 +26,9 @@ typedef struct dbbench_opts {
     uint64_t rate;            /* requests/s over all clients; 0: unpaced */
     const char *timeline;     /* TSV file to write, or NULL */
     const char *name;         /* client name sent with each request */
+    const char *key;          /* CURVE: own key pair file, or NULL */
+    const char *server_key;   /* CURVE: dbd's public key file, or NULL;
+                                 both or neither is set */
 } dbbench_opts;
 
 /*

@@ -25,6 +25,8 @@ typedef struct follow {
     uint64_t count;      /* stop after this many; 0 = never */
     uint64_t printed;
     strbuf line;
+    bool curve;          /* the SUB socket has CURVE keys */
+    bool handshaken;     /* its connection finished the handshake */
 } follow;
 
 static int parse_count(dbctl *d, const char *text, uint64_t *out)
@@ -210,11 +212,40 @@ static int drain(dbctl *d, follow *f, void *sub)
     return code;
 }
 
-static int subscribe(dbctl *d, void *sub, const follow *f, const char *addr)
+/* The CURVE keys of --key/--server-key on the SUB socket, for a tcp://
+ * stream (dbd's tcp:// PUB speaks CURVE when dbd has a key; ipc:// does
+ * not, as with the client library).  0, or an exit code. */
+static int set_curve(dbctl *d, follow *f, void *sub, const char *addr)
+{
+    dbctl_keys k;
+    int have = dbctl_keys_load(d, &k), code = 0;
+
+    if (have != 1)
+        return have; /* 0: no keys, else the usage error printed */
+    if (strncmp(addr, "tcp://", 6) != 0)
+        goto out;
+    f->curve = true;
+    if (zmq_setsockopt(sub, ZMQ_CURVE_SERVERKEY, k.server,
+                       sizeof k.server) != 0 ||
+        zmq_setsockopt(sub, ZMQ_CURVE_PUBLICKEY, k.public,
+                       sizeof k.public) != 0 ||
+        zmq_setsockopt(sub, ZMQ_CURVE_SECRETKEY, k.secret,
+                       sizeof k.secret) != 0) {
+        fprintf(d->err, "dbctl: audit: cannot use the CURVE keys: %s\n",
+                zmq_has("curve") ? zmq_strerror(errno)
+                                 : "this ZeroMQ has no CURVE support");
+        code = DBD_INTERNAL;
+    }
+out:
+    explicit_bzero(k.secret, sizeof k.secret);
+    return code;
+}
+
+static int subscribe(dbctl *d, void *sub, follow *f, const char *addr)
 {
     const char *topic = f->filter.datasource ? f->filter.datasource : "";
     int64_t maxmsg = DBD_AUDIT_MAX_LINE; /* a record is one line */
-    int linger = 0;
+    int linger = 0, code;
 
     if (zmq_setsockopt(sub, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
         zmq_setsockopt(sub, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
@@ -223,6 +254,9 @@ static int subscribe(dbctl *d, void *sub, const follow *f, const char *addr)
                 zmq_strerror(errno));
         return DBD_INTERNAL;
     }
+    /* Before connecting: ZeroMQ copies the options when it connects. */
+    if ((code = set_curve(d, f, sub, addr)) != 0)
+        return code;
     if (zmq_connect(sub, addr) != 0) {
         fprintf(d->err, "dbctl: audit: cannot connect to \"%s\": %s\n", addr,
                 zmq_strerror(errno));
@@ -231,14 +265,71 @@ static int subscribe(dbctl *d, void *sub, const follow *f, const char *addr)
     return 0;
 }
 
+/* Connection events of the SUB socket that tell a refused handshake. */
+#define FOLLOW_EVENTS                                                      \
+    (ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED |                        \
+     ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | \
+     ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+
+/*
+ * Reads the waiting connection events.  A SUB socket whose handshake is
+ * refused retries for ever and receives nothing, so without this a
+ * follower without keys (or with wrong ones) at a CURVE stream would wait
+ * in silence.  0, or DBD_UNAVAILABLE after saying why.
+ */
+static int read_events(dbctl *d, follow *f, void *monitor, const char *addr)
+{
+    for (;;) {
+        zmq_msg_t msg;
+        uint16_t event = 0;
+        int more;
+        size_t len = sizeof more;
+        const char *why = NULL;
+
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, monitor, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&msg);
+            return 0;
+        }
+        if (zmq_msg_size(&msg) >= sizeof event)
+            memcpy(&event, zmq_msg_data(&msg), sizeof event);
+        zmq_msg_close(&msg);
+        /* The second frame (the endpoint) comes with the first. */
+        while (zmq_getsockopt(monitor, ZMQ_RCVMORE, &more, &len) == 0 &&
+               more && zmq_recv(monitor, NULL, 0, 0) >= 0)
+            ;
+        if (event == ZMQ_EVENT_CONNECTED)
+            f->handshaken = false;
+        else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+            f->handshaken = true;
+        else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+            why = "dbd does not know this client's key";
+        else if (event != ZMQ_EVENT_DISCONNECTED || !f->handshaken)
+            why = f->curve ? "CURVE handshake failed: wrong --server-key, "
+                             "or the stream does not use CURVE?"
+                           : "handshake failed: does the stream want CURVE "
+                             "keys (--key, --server-key)?";
+        if (why != NULL) {
+            fprintf(d->err, "dbctl: audit: %s refused the connection: %s\n",
+                    addr, why);
+            return DBD_UNAVAILABLE;
+        }
+    }
+}
+
 /* Receives until a signal, --count or an error; the exit code. */
 static int run(dbctl *d, follow *f, const char *addr, int sigfd)
 {
-    void *ctx = NULL, *sub = NULL;
-    int code;
+    void *ctx = NULL, *sub = NULL, *monitor = NULL;
+    int code, linger = 0;
 
     ctx = zmq_ctx_new();
-    if (ctx == NULL || (sub = zmq_socket(ctx, ZMQ_SUB)) == NULL) {
+    if (ctx == NULL || (sub = zmq_socket(ctx, ZMQ_SUB)) == NULL ||
+        zmq_socket_monitor(sub, "inproc://dbctl-audit-monitor",
+                           FOLLOW_EVENTS) != 0 ||
+        (monitor = zmq_socket(ctx, ZMQ_PAIR)) == NULL ||
+        zmq_setsockopt(monitor, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_connect(monitor, "inproc://dbctl-audit-monitor") != 0) {
         fprintf(d->err, "dbctl: audit: cannot create a ZeroMQ socket: %s\n",
                 zmq_strerror(errno));
         code = DBD_INTERNAL;
@@ -247,10 +338,11 @@ static int run(dbctl *d, follow *f, const char *addr, int sigfd)
     if ((code = subscribe(d, sub, f, addr)) != 0)
         goto out;
     for (;;) {
-        zmq_pollitem_t items[2] = {{sub, 0, ZMQ_POLLIN, 0},
-                                   {NULL, sigfd, ZMQ_POLLIN, 0}};
+        zmq_pollitem_t items[3] = {{sub, 0, ZMQ_POLLIN, 0},
+                                   {NULL, sigfd, ZMQ_POLLIN, 0},
+                                   {monitor, 0, ZMQ_POLLIN, 0}};
 
-        if (zmq_poll(items, 2, -1) < 0) {
+        if (zmq_poll(items, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
             fprintf(d->err, "dbctl: audit: poll failed: %s\n",
@@ -260,6 +352,9 @@ static int run(dbctl *d, follow *f, const char *addr, int sigfd)
         }
         if (items[1].revents & ZMQ_POLLIN)
             break; /* SIGINT or SIGTERM: a normal end */
+        if ((items[2].revents & ZMQ_POLLIN) &&
+            (code = read_events(d, f, monitor, addr)) != 0)
+            break;
         if ((code = drain(d, f, sub)) != 0) {
             if (code < 0)
                 code = 0;
@@ -267,6 +362,10 @@ static int run(dbctl *d, follow *f, const char *addr, int sigfd)
         }
     }
 out:
+    if (sub != NULL && monitor != NULL)
+        zmq_socket_monitor(sub, NULL, 0);
+    if (monitor != NULL)
+        zmq_close(monitor);
     if (sub != NULL)
         zmq_close(sub);
     if (ctx != NULL)

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "curve_key.h"
+
 static const struct {
     const char *name;
     dbctl_cmd_fn fn;
@@ -21,7 +23,7 @@ static const struct {
     {"raw", cmd_raw},         {"batch", cmd_batch},
     {"hosts", cmd_hosts},     {"swap", cmd_swap},
     {"reload", cmd_reload},   {"migrate", cmd_migrate},
-    {"audit", cmd_audit},
+    {"audit", cmd_audit},     {"keygen", cmd_keygen},
 };
 
 int dbctl_usage(dbctl *d, const char *cmd, const char *fmt, ...)
@@ -85,20 +87,59 @@ int dbctl_outcome(dbctl *d, const dbd_result *r)
     return result_exit_code(r);
 }
 
+int dbctl_keys_load(dbctl *d, dbctl_keys *k)
+{
+    char err[512];
+
+    *k = (dbctl_keys){0};
+    if (d->key_file == NULL && d->server_key_file == NULL)
+        return 0;
+    if (d->key_file == NULL || d->server_key_file == NULL)
+        return dbctl_usage(d, NULL, "--key (or $DBD_KEY) and --server-key "
+                           "(or $DBD_SERVER_KEY) go together: %s is "
+                           "missing", d->key_file == NULL ? "--key"
+                                                          : "--server-key");
+    /* The server's .pub is enough; its .key works too (a test set-up). */
+    if (dbd_curve_key_load(d->key_file, k->public, k->secret, err,
+                           sizeof err) != 0 ||
+        dbd_curve_key_load(d->server_key_file, k->server, NULL, err,
+                           sizeof err) != 0) {
+        explicit_bzero(k->secret, sizeof k->secret);
+        fprintf(d->err, "dbctl: %s\n", err);
+        return DBCTL_EXIT_USAGE;
+    }
+    return 1;
+}
+
 dbd_client *dbctl_connect(dbctl *d, const char *fallback)
 {
     char err[256];
-    dbd_client *client = dbd_client_new(d->endpoint, err, sizeof err);
+    dbctl_keys keys;
+    dbd_client *client = NULL;
+    int have_keys = dbctl_keys_load(d, &keys);
 
+    if (have_keys != 0 && have_keys != 1)
+        goto out;
+    client = dbd_client_new(d->endpoint, err, sizeof err);
     if (client == NULL) {
         fprintf(d->err, "dbctl: %s\n", err);
-        return NULL;
+        goto out;
+    }
+    if (have_keys == 1 &&
+        dbd_client_set_curve(client, keys.server, keys.public,
+                             keys.secret) != 0) {
+        fprintf(d->err, "dbctl: cannot use the CURVE keys (does this "
+                "ZeroMQ support CURVE?)\n");
+        dbd_client_destroy(&client);
+        goto out;
     }
     if (dbd_client_set_name(client, d->name != NULL ? d->name : fallback)
         != 0) {
         fprintf(d->err, "dbctl: INTERNAL: out of memory\n");
         dbd_client_destroy(&client);
     }
+out:
+    explicit_bzero(keys.secret, sizeof keys.secret);
     return client;
 }
 
@@ -199,6 +240,16 @@ static int global_options(dbctl *d, int argc, char **argv, char **args,
                 return dbctl_usage(d, NULL, "--name wants 1 to %d printable "
                                    "ASCII characters", DBD_REQUEST_CLIENT_MAX);
             d->name = v;
+        } else if ((*nargs == 0 || strcmp(args[0], "replace") != 0) &&
+                   (r = opt_value(argc, argv, &i, "--key", &v)) != 0) {
+            /* After "replace", --key names its key columns instead. */
+            if (r < 0 || v[0] == '\0')
+                return dbctl_usage(d, NULL, "--key needs a key file");
+            d->key_file = v;
+        } else if ((r = opt_value(argc, argv, &i, "--server-key", &v)) != 0) {
+            if (r < 0 || v[0] == '\0')
+                return dbctl_usage(d, NULL, "--server-key needs a key file");
+            d->server_key_file = v;
         } else if (strcmp(argv[i], "--json") == 0) {
             d->json = true;
         } else if (strcmp(argv[i], "--help") == 0 ||
@@ -247,6 +298,11 @@ int main(int argc, char **argv)
     bool help = false;
 
     d.endpoint = env != NULL && env[0] != '\0' ? env : DBD_DEFAULT_ENDPOINT;
+    /* The options given override these one by one. */
+    env = getenv("DBD_KEY");
+    d.key_file = env != NULL && env[0] != '\0' ? env : NULL;
+    env = getenv("DBD_SERVER_KEY");
+    d.server_key_file = env != NULL && env[0] != '\0' ? env : NULL;
     d.scratch = dbd_arena_new();
     if (args == NULL || d.scratch == NULL) {
         fprintf(stderr, "dbctl: INTERNAL: out of memory\n");

@@ -16,11 +16,14 @@
 #define DBCTL_EXIT_USAGE 64   /* bad command line */
 #define DBCTL_EXIT_DATAERR 65 /* bad batch file content */
 #define DBCTL_EXIT_NOINPUT 66 /* batch file cannot be read */
+#define DBCTL_EXIT_CANTCREAT 73 /* keygen: a key file cannot be created */
 #define DBCTL_EXIT_IOERR 74   /* output could not be written */
 
 typedef struct dbctl {
     const char *endpoint;
     const char *name;   /* --name: the client name sent; NULL: per command */
+    const char *key_file;        /* --key / $DBD_KEY: own key pair; NULL */
+    const char *server_key_file; /* --server-key / $DBD_SERVER_KEY; NULL */
     int timeout_ms;     /* -1: the library default */
     bool json;
     dbd_arena *scratch; /* parsed values live here until exit */
@@ -36,8 +39,19 @@ typedef int (*dbctl_cmd_fn)(dbctl *d, int argc, char **argv);
 int dbctl_usage(dbctl *d, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A client of d->endpoint whose requests carry the name d->name, else
- * fallback ("dbctl", "dbctl migrate"); NULL after printing why. */
+ * fallback ("dbctl", "dbctl migrate"), with the CURVE keys of d when it
+ * has some; NULL after printing why. */
 dbd_client *dbctl_connect(dbctl *d, const char *fallback);
+/* The CURVE keys of --key and --server-key, loaded from their files. */
+typedef struct dbctl_keys {
+    char server[41]; /* dbd's public key, Z85 */
+    char public[41]; /* dbctl's key pair */
+    char secret[41];
+} dbctl_keys;
+/* 1 with *k filled when both key files are given, 0 when neither is, or
+ * DBCTL_EXIT_USAGE after printing why (one without the other, a file that
+ * cannot be read).  Clear k->secret with explicit_bzero() after use. */
+int dbctl_keys_load(dbctl *d, dbctl_keys *k);
 /* Sends req, prints the result, returns the exit code. Destroys *preq. */
 int dbctl_run(dbctl *d, dbd_request **preq);
 /* The exit code of a result printed already; its error goes to stderr. */
@@ -114,5 +128,6 @@ int cmd_raw(dbctl *d, int argc, char **argv);
 int cmd_batch(dbctl *d, int argc, char **argv);
 int cmd_migrate(dbctl *d, int argc, char **argv);
 int cmd_audit(dbctl *d, int argc, char **argv); /* cmd_audit.c */
+int cmd_keygen(dbctl *d, int argc, char **argv); /* cmd_keygen.c */
 
 #endif

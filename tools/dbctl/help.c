@@ -7,8 +7,8 @@
 #include <string.h>
 
 static const char general[] =
-    "usage: dbctl [--endpoint E] [--timeout MS] [--name N] [--json] COMMAND\n"
-    "             [ARGS...]\n"
+    "usage: dbctl [--endpoint E] [--timeout MS] [--name N] [--json]\n"
+    "             [--key FILE --server-key FILE] COMMAND [ARGS...]\n"
     "\n"
     "Sends one request to dbd and prints the result.  The global options may\n"
     "also follow the command; \"--\" ends all option parsing.\n"
@@ -18,6 +18,10 @@ static const char general[] =
     "  --name N       the client name sent with each request for dbd's audit\n"
     "                 trail (default \"dbctl\", \"dbctl migrate\" for migrate)\n"
     "  --json         print the result as one JSON object (dbctl help output)\n"
+    "  --key FILE     CURVE: dbctl's key pair NAME.key (default $DBD_KEY);\n"
+    "                 before the command when it is replace (dbctl help keys)\n"
+    "  --server-key FILE  CURVE: dbd's public key NAME.pub (default\n"
+    "                 $DBD_SERVER_KEY); both or neither, tcp:// only\n"
     "  -h, --help     this text; \"dbctl help TOPIC\" for more\n"
     "\n"
     "Commands:\n"
@@ -28,6 +32,7 @@ static const char general[] =
     "  swap DS URL [URL...] [--mode M]   point DS at another backend\n"
     "  reload             make dbd re-read its configuration file\n"
     "  audit [--follow [FILTER...] | verify FILE...]   the audit trail\n"
+    "  keygen NAME [--dir D]   make a CURVE key pair D/NAME.key, D/NAME.pub\n"
     "  query DS TABLE [COND...] [--columns C,...] [--order C[:desc],...]\n"
     "        [--limit N] [--offset N]\n"
     "  insert DS TABLE COL=VALUE...\n"
@@ -39,7 +44,7 @@ static const char general[] =
     "  migrate SRC DST [TABLE...] [--truncate] [--verify-only] [--page N]\n"
     "        [--float-digits N] [--verbose]\n"
     "\n"
-    "Topics: every command, values, conditions, output, exit.\n"
+    "Topics: every command, values, conditions, output, exit, keys.\n"
     "  COL=text sets a string, COL:=42 a typed literal (dbctl help values);\n"
     "  conditions: k=abc i:>=5 s~null i:~in=1,2 (dbctl help conditions).\n"
     "Exit status: the reply's status code (0 OK ... 10 INTERNAL), 64 for a\n"
@@ -111,7 +116,8 @@ static const struct {
      "or with --json each record's JSON line.  Filters: --datasource exact,\n"
      "--client a substring of the client or its name, --status exact in\n"
      "any case, --table exact.  Runs until SIGINT/SIGTERM or N records.\n"
-     "Exit 2 when dbd publishes no stream.\n"
+     "Exit 2 when dbd publishes no stream, 4 when the stream refuses the\n"
+     "connection (CURVE keys: dbctl help keys).\n"
      "verify: checks the hash chain of trail files, in the order given;\n"
      "--start is the hash the first record must follow.  Prints \"OK: N\n"
      "records in M files; last hash HEX\" (exit 0), or the first bad\n"
@@ -119,6 +125,26 @@ static const struct {
      "means (exit 1); exit 2 when a file cannot be read.\n"
      "  dbctl audit --follow --datasource sq --status notfound\n"
      "  dbctl audit verify audit.log.1 audit.log\n"},
+    {"keygen",
+     "usage: dbctl keygen NAME [--dir D]\n"
+     "Makes a CURVE key pair for dbd or one of its clients: writes\n"
+     "D/NAME.key (public and secret key, mode 0600: keep it secret) and\n"
+     "D/NAME.pub (the public key, mode 0644; D defaults to the current\n"
+     "directory), and prints the line \"NAME PUBLIC\" for dbd's clients\n"
+     "file.  NAME is 1 to 64 of A-Z a-z 0-9 _ . -.  An existing key file\n"
+     "is never overwritten (exit 73): remove it first to replace the key.\n"
+     "  dbctl keygen sipproxy1 --dir /etc/dbd/keys >> /etc/dbd/clients\n"},
+    {"keys",
+     "CURVE keys (encryption and client authentication on tcp://):\n"
+     "  --key FILE          dbctl's own key pair (a NAME.key of keygen)\n"
+     "  --server-key FILE   dbd's public key (its NAME.pub, or NAME.key)\n"
+     "Both or neither; $DBD_KEY and $DBD_SERVER_KEY are the defaults.\n"
+     "They are used on tcp:// endpoints only (ipc:// goes without), also\n"
+     "by audit --follow.  dbd must list dbctl's public key in its clients\n"
+     "file.  After the command replace, --key is replace's key columns:\n"
+     "put the global --key before the command there.\n"
+     "  dbctl --key admin.key --server-key dbd.pub \\\n"
+     "        --endpoint tcp://db1:5555 ping\n"},
     {"stats",
      "usage: dbctl stats\n"
      "Prints the daemon's counters (requests, errors, queue lengths...).\n"},
@@ -220,6 +246,7 @@ static const struct {
      "  its first failed operation).  A daemon that cannot be reached is\n"
      "  UNAVAILABLE (4); no reply in time is TIMEOUT (5).\n"
      "  64 bad command line, 65 bad batch file, 66 batch file unreadable,\n"
+     "  73 keygen: a key file exists or cannot be created,\n"
      "  74 output could not be written.\n"},
 };
 
