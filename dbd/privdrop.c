@@ -27,83 +27,98 @@ static bool parse_id(const char *s, unsigned long *out)
     return errno == 0 && *end == '\0' && *out < UINT_MAX;
 }
 
-int dbd_lookup_user(const char *name, uid_t *uid, gid_t *primary_gid,
-                    char *err, size_t errlen)
+/* getpwnam_r or getgrnam_r behind one shape: 0 or an errno value;
+ * *found says whether name exists. */
+typedef int (*entry_getter)(const char *name, void *ent, char *buf,
+                            size_t len, bool *found);
+
+static int get_user(const char *name, void *ent, char *buf, size_t len,
+                    bool *found)
 {
-    struct passwd pw, *res = NULL;
+    struct passwd *res = NULL;
+    int e = getpwnam_r(name, ent, buf, len, &res);
+    *found = res != NULL;
+    return e;
+}
+
+static int get_group(const char *name, void *ent, char *buf, size_t len,
+                     bool *found)
+{
+    struct group *res = NULL;
+    int e = getgrnam_r(name, ent, buf, len, &res);
+    *found = res != NULL;
+    return e;
+}
+
+/*
+ * Looks name up into *ent (what: "user" or "group", for messages), growing
+ * the buffer on ERANGE; *pbuf holds the entry's strings (caller frees).
+ * 1 when found; 0 when not found but name is a number (*id); -1 with err.
+ * A number that names no entry is still a valid id to run as.
+ */
+static int lookup(const char *what, const char *name, entry_getter get,
+                  void *ent, char **pbuf, unsigned long *id, char *err,
+                  size_t errlen)
+{
     size_t len = LOOKUP_BUF_MIN;
-    char *buf = NULL;
-    int rc = -1, e;
+    bool found = false;
+    int e;
 
     for (;;) {
-        char *nb = realloc(buf, len);
+        char *nb = realloc(*pbuf, len);
         if (nb == NULL) {
-            snprintf(err, errlen, "user %s: out of memory", name);
-            goto out;
+            snprintf(err, errlen, "%s %s: out of memory", what, name);
+            return -1;
         }
-        buf = nb;
-        e = getpwnam_r(name, &pw, buf, len, &res);
+        *pbuf = nb;
+        e = get(name, ent, nb, len, &found);
         if (e != ERANGE || len >= LOOKUP_BUF_MAX)
             break;
         len *= 2;
     }
-    if (res == NULL) {
-        unsigned long id;
-        /* A number that names no user is still a valid uid to run as,
-         * with a group given explicitly. */
-        if (e == 0 && parse_id(name, &id)) {
-            *uid = (uid_t)id;
-            *primary_gid = (gid_t)-1;
-            rc = 0;
-            goto out;
-        }
-        snprintf(err, errlen, "user %s: %s", name,
-                 e != 0 ? strerror(e) : "no such user");
-        goto out;
+    if (found)
+        return 1;
+    if (e == 0 && parse_id(name, id))
+        return 0;
+    snprintf(err, errlen, "%s %s: %s", what, name,
+             e != 0 ? strerror(e) : strcmp(what, "user") == 0
+                                        ? "no such user"
+                                        : "no such group");
+    return -1;
+}
+
+int dbd_lookup_user(const char *name, uid_t *uid, gid_t *primary_gid,
+                    char *err, size_t errlen)
+{
+    struct passwd pw;
+    char *buf = NULL;
+    unsigned long id = 0;
+    int r = lookup("user", name, get_user, &pw, &buf, &id, err, errlen);
+
+    if (r == 1) {
+        *uid = pw.pw_uid;
+        *primary_gid = pw.pw_gid;
+    } else if (r == 0) {
+        *uid = (uid_t)id;
+        *primary_gid = (gid_t)-1; /* a group must then be given */
     }
-    *uid = pw.pw_uid;
-    *primary_gid = pw.pw_gid;
-    rc = 0;
-out:
     free(buf);
-    return rc;
+    return r < 0 ? -1 : 0;
 }
 
 int dbd_lookup_group(const char *name, gid_t *gid, char *err, size_t errlen)
 {
-    struct group gr, *res = NULL;
-    size_t len = LOOKUP_BUF_MIN;
+    struct group gr;
     char *buf = NULL;
-    int rc = -1, e;
+    unsigned long id = 0;
+    int r = lookup("group", name, get_group, &gr, &buf, &id, err, errlen);
 
-    for (;;) {
-        char *nb = realloc(buf, len);
-        if (nb == NULL) {
-            snprintf(err, errlen, "group %s: out of memory", name);
-            goto out;
-        }
-        buf = nb;
-        e = getgrnam_r(name, &gr, buf, len, &res);
-        if (e != ERANGE || len >= LOOKUP_BUF_MAX)
-            break;
-        len *= 2;
-    }
-    if (res == NULL) {
-        unsigned long id;
-        if (e == 0 && parse_id(name, &id)) {
-            *gid = (gid_t)id;
-            rc = 0;
-            goto out;
-        }
-        snprintf(err, errlen, "group %s: %s", name,
-                 e != 0 ? strerror(e) : "no such group");
-        goto out;
-    }
-    *gid = gr.gr_gid;
-    rc = 0;
-out:
+    if (r == 1)
+        *gid = gr.gr_gid;
+    else if (r == 0)
+        *gid = (gid_t)id;
     free(buf);
-    return rc;
+    return r < 0 ? -1 : 0;
 }
 
 int dbd_privs_resolve(const char *user, const char *group, dbd_privs *p,

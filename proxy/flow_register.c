@@ -6,18 +6,16 @@
  */
 #include "wctx.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <osipparser2/osip_port.h>
 
+#include "contacts.h"
 #include "credentials.h"
 #include "flow_lookup.h"
 #include "sipmsg.h"
-
-#define SP_CONTACTS_MAX 32
 
 /* Copies src into dst[dstlen]; false when it does not fit or is empty. */
 static bool copy_field(char *dst, size_t dstlen, const char *src)
@@ -27,97 +25,6 @@ static bool copy_field(char *dst, size_t dstlen, const char *src)
         return false;
     memcpy(dst, src, len + 1);
     return true;
-}
-
-/* A non-negative decimal; -1 when absent, -2 when bad. */
-static int64_t parse_seconds(const char *s)
-{
-    char *end;
-    long long v;
-    if (s == NULL)
-        return -1;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (*s < '0' || *s > '9')
-        return -2;
-    v = strtoll(s, &end, 10);
-    while (*end == ' ' || *end == '\t')
-        end++;
-    if (*end != '\0' || v < 0)
-        return -2;
-    return v > 0xffffffffLL ? 0xffffffffLL : v; /* RFC 3261: 2**32-1 max */
-}
-
-static const char *param(osip_contact_t *c, const char *name)
-{
-    osip_generic_param_t *p = NULL;
-    if (osip_contact_param_get_byname(c, (char *)name, &p) != 0 || p == NULL)
-        return NULL;
-    return p->gvalue != NULL ? p->gvalue : "";
-}
-
-typedef struct contacts {
-    reg_contact c[SP_CONTACTS_MAX];
-    char *uris[SP_CONTACTS_MAX]; /* osip_malloc'd */
-    size_t n;
-    bool star;
-} contacts;
-
-static void contacts_free(contacts *cs)
-{
-    for (size_t i = 0; i < cs->n; i++)
-        if (cs->uris[i] != NULL) {
-            osip_free(cs->uris[i]);
-        }
-    cs->n = 0;
-}
-
-/* The Contacts of m; a reason for a 400 on failure. */
-static const char *contacts_read(const osip_message_t *m, contacts *cs)
-{
-    int pos = 0;
-    memset(cs, 0, sizeof *cs);
-    while (!osip_list_eol(&m->contacts, pos)) {
-        osip_contact_t *ct = osip_list_get(&m->contacts, pos++);
-        reg_contact *rc;
-        const char *v;
-        if (ct->url == NULL) {
-            if (ct->displayname != NULL && strcmp(ct->displayname, "*") == 0) {
-                cs->star = true;
-                continue;
-            }
-            return "Bad Request - bad Contact";
-        }
-        if (cs->n == SP_CONTACTS_MAX)
-            return "Bad Request - too many Contacts";
-        rc = &cs->c[cs->n];
-        if (osip_uri_to_str(ct->url, &cs->uris[cs->n]) != 0)
-            return "Bad Request - bad Contact";
-        cs->n++;
-        rc->uri = cs->uris[cs->n - 1];
-        rc->expires_s = parse_seconds(param(ct, "expires"));
-        if (rc->expires_s == -2)
-            return "Bad Request - bad Contact expires";
-        rc->q = -1;
-        v = param(ct, "q");
-        if (v != NULL) {
-            char *end;
-            rc->q = strtod(v, &end);
-            if (end == v || *end != '\0' || !isfinite(rc->q))
-                return "Bad Request - bad Contact q";
-        }
-        rc->instance = param(ct, "+sip.instance");
-        v = param(ct, "reg-id");
-        rc->reg_id = 0;
-        if (v != NULL) {
-            /* RFC 5626: 1 to 2**31-1. */
-            int64_t id = parse_seconds(v);
-            if (id < 1 || id > 0x7fffffffLL)
-                return "Bad Request - bad Contact reg-id";
-            rc->reg_id = id;
-        }
-    }
-    return NULL;
 }
 
 static void reply_ok(sp_worker *w, sp_task *t, int64_t now_us)
@@ -223,7 +130,7 @@ static void reg_after_write(sp_worker *w, sp_task *t, const sp_answer *a)
 
 /* The source as a Kamailio "received" value when the first contact is not
  * where the REGISTER came from (a client behind NAT). */
-static void received_for(const sp_task *t, const contacts *cs, char *out,
+static void received_for(const sp_task *t, const sp_contacts *cs, char *out,
                          size_t outlen)
 {
     osip_contact_t *ct = osip_list_get(&t->msg->contacts, 0);
@@ -266,7 +173,7 @@ static void reg_plan_step(sp_worker *w, sp_task *t, const dbd_result *rows)
     osip_message_t *m = t->msg;
     reg_binding *existing = NULL;
     size_t nexisting = 0;
-    contacts cs;
+    sp_contacts cs;
     reg_request rq;
     reg_limits lim = {w->cfg->min_expires_s, w->cfg->max_expires_s,
                       w->cfg->default_expires_s};
@@ -282,9 +189,9 @@ static void reg_plan_step(sp_worker *w, sp_task *t, const dbd_result *rows)
         sp_respond(w, t, 500, NULL, NULL, 0);
         return;
     }
-    bad = contacts_read(m, &cs);
+    bad = sp_contacts_read(m, &cs);
     memset(&rq, 0, sizeof rq);
-    rq.header_expires_s = parse_seconds(sip_header(m, "expires"));
+    rq.header_expires_s = sp_parse_seconds(sip_header(m, "expires"));
     if (bad == NULL && rq.header_expires_s == -2)
         bad = "Bad Request - bad Expires";
     if (bad == NULL && osip_call_id_to_str(m->call_id, &callid) != 0)
@@ -334,7 +241,7 @@ out:
     if (callid != NULL) {
         osip_free(callid);
     }
-    contacts_free(&cs);
+    sp_contacts_free(&cs);
     reg_bindings_free(existing, nexisting);
 }
 

@@ -18,6 +18,7 @@ proxy_sipproxy_SOURCES = \
 	proxy/dispatch.c proxy/forward.c proxy/response.c \
 	proxy/credentials.c proxy/credentials.h \
 	proxy/flow_register.c proxy/flow_authreq.c proxy/flow_locate.c \
+	proxy/contacts.c proxy/contacts.h \
 	proxy/flow_lookup.c proxy/flow_lookup.h \
 	proxy/flow_prefix.c proxy/flow_cleanup.c \
 	proxy/digest.c proxy/digest.h \

@@ -63,7 +63,7 @@ connectors/text/txt_schema.c connectors/text/txt_row.c
 connectors/text/txt_parse.c connectors/text/txt_format.c"
 proxy="proxy/sipmsg.c proxy/sipbuild.c proxy/sipvia.c proxy/salvage.c
 proxy/addr.c proxy/auth.c proxy/digest.c proxy/nonce.c proxy/registrar.c
-proxy/binding.c proxy/route.c"
+proxy/binding.c proxy/route.c proxy/contacts.c"
 
 # The schema the sqlite harness loads, as a C array, so the harness runs
 # from anywhere without the source tree.

@@ -17,7 +17,6 @@
  * nothing the daemon sends.  The contact reader below mirrors the static
  * one in flow_register.c, which cannot be called from outside.
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +29,7 @@
 
 #include "auth.h"
 #include "codec.h"
+#include "contacts.h"
 #include "registrar.h"
 #include "route.h"
 #include "salvage.h"
@@ -42,7 +42,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define NOW_S INT64_C(1700000000)
 #define NOW_US (NOW_S * 1000000)
 #define REALM "example.com"
-#define CONTACTS_MAX 32
 
 static void fail(const char *what, const char *detail)
 {
@@ -224,77 +223,6 @@ out:
 
 /* ---- SIP ---- */
 
-/* A non-negative decimal; -1 when absent, -2 when bad (as flow_register.c). */
-static int64_t parse_seconds(const char *s)
-{
-    char *end;
-    long long v;
-    if (s == NULL)
-        return -1;
-    while (*s == ' ' || *s == '\t')
-        s++;
-    if (*s < '0' || *s > '9')
-        return -2;
-    v = strtoll(s, &end, 10);
-    while (*end == ' ' || *end == '\t')
-        end++;
-    return *end != '\0' || v < 0 ? -2 : v;
-}
-
-static const char *contact_param(osip_contact_t *c, const char *name)
-{
-    osip_generic_param_t *p = NULL;
-    if (osip_contact_param_get_byname(c, (char *)name, &p) != 0 || p == NULL)
-        return NULL;
-    return p->gvalue != NULL ? p->gvalue : "";
-}
-
-typedef struct contacts {
-    reg_contact c[CONTACTS_MAX];
-    char *uris[CONTACTS_MAX];
-    size_t n;
-    bool star;
-} contacts;
-
-static bool contacts_read(const osip_message_t *m, contacts *cs)
-{
-    int pos = 0;
-    while (!osip_list_eol(&m->contacts, pos)) {
-        osip_contact_t *ct = osip_list_get(&m->contacts, pos++);
-        if (ct->url == NULL) {
-            if (ct->displayname != NULL && strcmp(ct->displayname, "*") == 0) {
-                cs->star = true;
-                continue;
-            }
-            return false;
-        }
-        if (cs->n == CONTACTS_MAX ||
-            osip_uri_to_str(ct->url, &cs->uris[cs->n]) != 0)
-            return false;
-        reg_contact *rc = &cs->c[cs->n];
-        rc->uri = cs->uris[cs->n++];
-        rc->expires_s = parse_seconds(contact_param(ct, "expires"));
-        if (rc->expires_s == -2)
-            return false;
-        rc->q = -1;
-        const char *v = contact_param(ct, "q");
-        if (v != NULL) {
-            char *end;
-            rc->q = strtod(v, &end);
-            if (end == v || *end != '\0' || !isfinite(rc->q))
-                return false;
-        }
-        rc->instance = contact_param(ct, "+sip.instance");
-        v = contact_param(ct, "reg-id");
-        if (v != NULL) {
-            rc->reg_id = parse_seconds(v);
-            if (rc->reg_id < 1 || rc->reg_id > 0x7fffffffLL)
-                return false;
-        }
-    }
-    return true;
-}
-
 static void new_ruid(void *ctx, char *buf, size_t len)
 {
     unsigned *seq = ctx;
@@ -305,7 +233,7 @@ static void registrar(const osip_message_t *m, const char *user,
                       const char *domain)
 {
     static const reg_limits lim = {60, 3600, 1800};
-    contacts cs;
+    sp_contacts cs;
     reg_request rq;
     reg_plan plan;
     reg_binding *existing = NULL;
@@ -325,8 +253,8 @@ static void registrar(const osip_message_t *m, const char *user,
     if (reg_bindings_from_result(rows, &existing, &nexisting, err,
                                  sizeof err) != 0)
         fail("the fixture bindings do not read", err);
-    rq.header_expires_s = parse_seconds(sip_header(m, "expires"));
-    if (!contacts_read(m, &cs) || rq.header_expires_s == -2 ||
+    rq.header_expires_s = sp_parse_seconds(sip_header(m, "expires"));
+    if (sp_contacts_read(m, &cs) != NULL || rq.header_expires_s == -2 ||
         osip_call_id_to_str(m->call_id, &callid) != 0)
         goto out;
     rq.username = user;
@@ -361,8 +289,7 @@ out:
         reg_plan_free(&plan);
     if (callid != NULL)
         osip_free(callid);
-    for (size_t i = 0; i < cs.n; i++)
-        osip_free(cs.uris[i]);
+    sp_contacts_free(&cs);
     reg_bindings_free(existing, nexisting);
     dbd_result_destroy(&rows);
     dbd_request_destroy(&q);
