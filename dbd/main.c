@@ -102,6 +102,12 @@ int main(int argc, char **argv)
         return DBD_EX_CONFIG;
     }
     if (args.check_only) {
+        /* What would stop a start stops the check too. */
+        if (check_startup(cfg, err, sizeof err) != 0) {
+            fprintf(stderr, "dbd: %s: %s\n", path, err);
+            rc = DBD_EX_CONFIG;
+            goto out;
+        }
         check_connectors(cfg);
         printf("dbd: %s: configuration OK (%zu datasource%s)\n", path,
                cfg->nds, cfg->nds == 1 ? "" : "s");

@@ -101,16 +101,15 @@ static bool set_table_default(ini_strict *in, sp_table_conf *t,
 }
 
 /*
- * dbd_key and dbd_server_key: both or neither, and files that hold what
- * they must (the worker reads them again when it connects to dbd; reading
- * them here too makes a bad file a configuration error at start, named
- * with its line, and not a worker that fails over and over).  false after
- * reporting the error.
+ * dbd_key and dbd_server_key: both or neither, read here into the config:
+ * a bad file is a configuration error at start, named with its line, and
+ * the workers, which run as sipproxy's user, need not read the files.
+ * false after reporting the error.
  */
 static bool check_curve_keys(ini_strict *in, sp_parse *ps)
 {
-    const sp_conf *cfg = ps->cfg;
-    char pub[41], sec[41], err[512];
+    sp_conf *cfg = ps->cfg;
+    char err[512];
     bool ok = false;
 
     if (cfg->dbd_key == NULL && cfg->dbd_server_key == NULL)
@@ -122,16 +121,18 @@ static bool check_curve_keys(ini_strict *in, sp_parse *ps)
                                            ? "dbd_key" : "dbd_server_key");
         return false;
     }
-    if (dbd_curve_key_load(cfg->dbd_key, pub, sec, err, sizeof err) != 0)
+    if (dbd_curve_key_load(cfg->dbd_key, cfg->dbd_curve_public,
+                           cfg->dbd_curve_secret, err, sizeof err) != 0)
         ini_strict_error_at(in, ps->sec_lines[SP_SEC_SIPPROXY],
                             "dbd_key: %s", err);
-    else if (dbd_curve_key_load(cfg->dbd_server_key, pub, NULL, err,
-                                sizeof err) != 0)
+    else if (dbd_curve_key_load(cfg->dbd_server_key, cfg->dbd_curve_server,
+                                NULL, err, sizeof err) != 0)
         ini_strict_error_at(in, ps->sec_lines[SP_SEC_SIPPROXY],
                             "dbd_server_key: %s", err);
     else
         ok = true;
-    explicit_bzero(sec, sizeof sec);
+    if (!ok)
+        explicit_bzero(cfg->dbd_curve_secret, sizeof cfg->dbd_curve_secret);
     return ok;
 }
 
@@ -243,6 +244,7 @@ void sp_conf_destroy(sp_conf **pcfg)
     free(cfg->group);
     free(cfg->dbd_key);
     free(cfg->dbd_server_key);
+    explicit_bzero(cfg->dbd_curve_secret, sizeof cfg->dbd_curve_secret);
     free(cfg->pid_file);
     for (size_t i = 0; i < cfg->ndomains; i++)
         free(cfg->domains[i]);

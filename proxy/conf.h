@@ -57,6 +57,9 @@ typedef struct sp_conf {
     char *dbd_key;               /* own CURVE key pair file, for a tcp://
                                   * dbd_endpoint with CURVE; NULL: none */
     char *dbd_server_key;        /* dbd's public key file */
+    /* Their contents, read with the configuration (before sipproxy gives
+     * up root), in Z85: empty when CURVE is not used. */
+    char dbd_curve_public[41], dbd_curve_secret[41], dbd_curve_server[41];
     /* [sip] */
     char **domains;              /* lowercase */
     size_t ndomains;

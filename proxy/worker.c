@@ -21,7 +21,6 @@
 #include <osipparser2/osip_parser.h>
 #include <osipparser2/osip_port.h>
 
-#include "curve_key.h"
 #include "salvage.h"
 #include "sigfd.h"
 #include "sipmsg.h"
@@ -237,35 +236,24 @@ out:
 
 /*
  * Gives the worker's dbd client the CURVE keys of dbd_key and
- * dbd_server_key, when set (conf.c checked both or neither, and the files
- * at start).  They are read here, in the worker, as the user it runs as:
- * that user must be able to read them.  0, or -1 after logging why.
+ * dbd_server_key, when set (read with the configuration, before sipproxy
+ * gave up root).  0, or -1 after logging why.
  */
 static int set_curve(sp_worker *w)
 {
     const sp_conf *cfg = w->cfg;
-    char server[41], public[41], secret[41], err[512];
-    int rc = -1;
 
-    if (cfg->dbd_key == NULL || cfg->dbd_server_key == NULL)
+    if (cfg->dbd_curve_server[0] == '\0')
         return 0;
-    if (dbd_curve_key_load(cfg->dbd_key, public, secret, err,
-                           sizeof err) != 0 ||
-        dbd_curve_key_load(cfg->dbd_server_key, server, NULL, err,
-                           sizeof err) != 0) {
-        log_errx(w->log, "worker %u: %s", w->index, err);
-        goto out;
-    }
-    if (dbd_client_set_curve(w->dbd, server, public, secret) != 0) {
+    if (dbd_client_set_curve(w->dbd, cfg->dbd_curve_server,
+                             cfg->dbd_curve_public,
+                             cfg->dbd_curve_secret) != 0) {
         log_errx(w->log, "worker %u: cannot use the CURVE keys with %s "
                  "(does this ZeroMQ support CURVE?)", w->index,
                  cfg->dbd_endpoint);
-        goto out;
+        return -1;
     }
-    rc = 0;
-out:
-    explicit_bzero(secret, sizeof secret);
-    return rc;
+    return 0;
 }
 
 int sp_worker_run(const sp_conf *cfg, const dbd_log *log,

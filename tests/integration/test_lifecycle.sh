@@ -91,6 +91,11 @@ printf '[datasource a]\nurl = sqlite:///a\n\n[datasource a]\nurl = sqlite:///b\n
 check "-t rejects a duplicate datasource with 78" "$?" 78
 check_grep "... naming both lines" "$DIR/out" "$DIR/bad2.conf:4: duplicate datasource \"a\" (first defined on line 1)"
 
+printf '[dbd]\nendpoint = ipc://%s/x.sock\nuser = no-such-user-dbd\n' "$DIR" > "$DIR/bad3.conf"
+"$DBD" -t -c "$DIR/bad3.conf" > "$DIR/out" 2>&1
+check "-t rejects an unknown user with 78, as a start would" "$?" 78
+check_grep "... naming it" "$DIR/out" "user no-such-user-dbd: no such user"
+
 "$DBD" -t -c "$DIR/missing.conf" > "$DIR/out" 2>&1
 check "-t on a missing file exits 78" "$?" 78
 check_grep "... saying it cannot open it" "$DIR/out" "$DIR/missing.conf: cannot open"
