@@ -41,7 +41,7 @@ dbd_dbd_SOURCES = \
 	dbd/stats.c dbd/stats.h \
 	dbd/audit.c dbd/audit.h dbd/audit_file.c dbd/audit_file.h \
 	dbd/audit_record.c \
-	dbd/zap.c dbd/zap.h dbd/zap_allow.c dbd/zap_allow.h \
+	dbd/zap.c dbd/zap.h dbd/zap_watch.c dbd/zap_internal.h dbd/zap_allow.c dbd/zap_allow.h \
 	dbd/clock.h dbd/strutil.h
 dbd_dbd_CFLAGS = $(AM_CFLAGS) $(ZMQ_CFLAGS) $(MSGPACK_CFLAGS)
 dbd_dbd_LDADD = dbd/libdbddaemon.la dbd/libdbdconfig.la dbd/libdbdaudit.la \
