@@ -7,6 +7,7 @@
 #include "sipmsg.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,4 +166,19 @@ int sip_serialize(osip_message_t *m, char **buf, size_t *len)
     if (osip_message_to_str(m, buf, len) != 0 || *buf == NULL)
         return -1;
     return 0;
+}
+
+static void osip_quiet(const char *file, int line, osip_trace_level_t level,
+                       const char *fmt, va_list ap)
+{
+    (void)file;
+    (void)line;
+    (void)level;
+    (void)fmt;
+    (void)ap;
+}
+
+void sip_traces_off(void)
+{
+    osip_trace_initialize_func(TRACE_LEVEL0, osip_quiet);
 }

@@ -89,4 +89,8 @@ bool sip_via_target(const osip_via_t *via, const char **host, int *port);
 /* "Www, DD Mon YYYY HH:MM:SS GMT" for a Date header. */
 void sip_date(int64_t now_s, char *out, size_t outlen);
 
+/* Sends libosip2's traces nowhere (they go to stderr otherwise, one per
+ * parse error, and disabling levels alone does not stop them). */
+void sip_traces_off(void);
+
 #endif

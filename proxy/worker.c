@@ -30,18 +30,6 @@
  * results flowing under a flood. */
 #define SP_READ_BATCH 64
 
-/* Where libosip2's traces go: nowhere (disabling levels alone does not
- * stop them). */
-static void osip_quiet(const char *file, int line, osip_trace_level_t level,
-                       const char *fmt, va_list ap)
-{
-    (void)file;
-    (void)line;
-    (void)level;
-    (void)fmt;
-    (void)ap;
-}
-
 static bool only_blanks(const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++)
@@ -296,7 +284,7 @@ int sp_worker_run(const sp_conf *cfg, const dbd_log *log,
         goto out;
     }
     /* libosip2 writes its own parse errors to stderr; ours say enough. */
-    osip_trace_initialize_func(TRACE_LEVEL0, osip_quiet);
+    sip_traces_off();
     w.dbd = dbd_client_new(cfg->dbd_endpoint, err, sizeof err);
     w.pending = sp_pending_new();
     w.rxbuf = malloc(SP_RX_MAX + 1);

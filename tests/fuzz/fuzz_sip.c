@@ -423,24 +423,13 @@ out:
     free(buf);
 }
 
-/* libosip2 reports every parse error on stderr; most inputs have one. */
-static void osip_quiet(const char *file, int line, osip_trace_level_t level,
-                       const char *fmt, va_list ap)
-{
-    (void)file;
-    (void)line;
-    (void)level;
-    (void)fmt;
-    (void)ap;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     if (parser_init() != 0)
         fail("libosip2 parser_init failed", "");
-    osip_trace_initialize_func(TRACE_LEVEL0, osip_quiet);
+    sip_traces_off();
     return 0;
 }
 

@@ -332,17 +332,6 @@ static void test_addr(void **state)
     assert_false(sp_addr_resolve("", 5060, &a, err, sizeof err));
 }
 
-/* libosip2 reports parse errors on stderr; the tests expect some. */
-static void osip_quiet(const char *file, int line, osip_trace_level_t level,
-                       const char *fmt, va_list ap)
-{
-    (void)file;
-    (void)line;
-    (void)level;
-    (void)fmt;
-    (void)ap;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -357,6 +346,6 @@ int main(void)
     };
     if (parser_init() != 0)
         return 1;
-    osip_trace_initialize_func(TRACE_LEVEL0, osip_quiet);
+    sip_traces_off();
     return cmocka_run_group_tests_name("proxy_sipmsg", tests, NULL, NULL);
 }
