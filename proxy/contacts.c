@@ -1,13 +1,17 @@
 /* contacts.c - the Contact headers of a REGISTER (contacts.h). */
 #include "contacts.h"
 
+#include "sipmsg.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <osipparser2/osip_port.h>
 
-int64_t sp_parse_seconds(const char *s)
+/* A non-negative decimal (blanks around allowed), capped at 2**32-1;
+ * -1 when s is NULL, -2 when it is not such a number. */
+static int64_t parse_seconds(const char *s)
 {
     char *end;
     long long v;
@@ -64,7 +68,7 @@ const char *sp_contacts_read(const osip_message_t *m, sp_contacts *cs)
             return "Bad Request - bad Contact";
         cs->n++;
         rc->uri = cs->uris[cs->n - 1];
-        rc->expires_s = sp_parse_seconds(param(ct, "expires"));
+        rc->expires_s = parse_seconds(param(ct, "expires"));
         if (rc->expires_s == -2)
             return "Bad Request - bad Contact expires";
         rc->q = -1;
@@ -80,11 +84,25 @@ const char *sp_contacts_read(const osip_message_t *m, sp_contacts *cs)
         rc->reg_id = 0;
         if (v != NULL) {
             /* RFC 5626: 1 to 2**31-1. */
-            int64_t id = sp_parse_seconds(v);
+            int64_t id = parse_seconds(v);
             if (id < 1 || id > 0x7fffffffLL)
                 return "Bad Request - bad Contact reg-id";
             rc->reg_id = id;
         }
     }
     return NULL;
+}
+
+void sp_contacts_fill_request(const osip_message_t *m, const sp_contacts *cs,
+                              reg_request *rq)
+{
+    rq->header_expires_s = parse_seconds(sip_header(m, "expires"));
+    rq->cseq = strtoll(m->cseq->number, NULL, 10);
+    rq->star = cs->star;
+    rq->contacts = cs->c;
+    rq->ncontacts = cs->n;
+    rq->user_agent = sip_header(m, "user-agent");
+    if (rq->user_agent == NULL)
+        rq->user_agent = "";
+    rq->path = sip_header(m, "path");
 }

@@ -24,13 +24,15 @@ typedef struct sp_contacts {
     bool star;                   /* "Contact: *" */
 } sp_contacts;
 
-/* A non-negative decimal (blanks around allowed), capped at 2**32-1;
- * -1 when s is NULL, -2 when it is not such a number. */
-int64_t sp_parse_seconds(const char *s);
-
 /* The Contacts of m into cs (cleared first); NULL, or the reason line of
  * a 400.  Free with sp_contacts_free in either case. */
 const char *sp_contacts_read(const osip_message_t *m, sp_contacts *cs);
 void sp_contacts_free(sp_contacts *cs);
+
+/* What the registrar's request takes from the message itself and its
+ * Contacts (read into cs, which rq then borrows): Expires, CSeq, the
+ * contacts, User-Agent and Path.  The caller sets who, where and when. */
+void sp_contacts_fill_request(const osip_message_t *m, const sp_contacts *cs,
+                              reg_request *rq);
 
 #endif

@@ -191,7 +191,7 @@ static void reg_plan_step(sp_worker *w, sp_task *t, const dbd_result *rows)
     }
     bad = sp_contacts_read(m, &cs);
     memset(&rq, 0, sizeof rq);
-    rq.header_expires_s = sp_parse_seconds(sip_header(m, "expires"));
+    sp_contacts_fill_request(m, &cs, &rq);
     if (bad == NULL && rq.header_expires_s == -2)
         bad = "Bad Request - bad Expires";
     if (bad == NULL && osip_call_id_to_str(m->call_id, &callid) != 0)
@@ -204,16 +204,8 @@ static void reg_plan_step(sp_worker *w, sp_task *t, const dbd_result *rows)
     rq.username = t->user;
     rq.domain = t->domain;
     rq.callid = callid;
-    rq.cseq = strtoll(m->cseq->number, NULL, 10);
-    rq.star = cs.star;
-    rq.contacts = cs.c;
-    rq.ncontacts = cs.n;
-    rq.user_agent = sip_header(m, "user-agent");
-    if (rq.user_agent == NULL)
-        rq.user_agent = "";
     rq.received = received[0] != '\0' ? received : NULL;
     rq.socket = w->socks[t->sock].text;
-    rq.path = sip_header(m, "path");
     rq.now_us = sp_now_real_us();
     t->plan_now_us = rq.now_us;
     if (reg_plan_make(&rq, &lim, existing, nexisting, w->cfg->location.ds,

@@ -253,23 +253,17 @@ static void registrar(const osip_message_t *m, const char *user,
     if (reg_bindings_from_result(rows, &existing, &nexisting, err,
                                  sizeof err) != 0)
         fail("the fixture bindings do not read", err);
-    rq.header_expires_s = sp_parse_seconds(sip_header(m, "expires"));
-    if (sp_contacts_read(m, &cs) != NULL || rq.header_expires_s == -2 ||
+    if (sp_contacts_read(m, &cs) != NULL)
+        goto out;
+    sp_contacts_fill_request(m, &cs, &rq);
+    if (rq.header_expires_s == -2 ||
         osip_call_id_to_str(m->call_id, &callid) != 0)
         goto out;
     rq.username = user;
     rq.domain = domain;
     rq.callid = callid;
-    rq.cseq = strtoll(m->cseq->number, NULL, 10);
-    rq.star = cs.star;
-    rq.contacts = cs.c;
-    rq.ncontacts = cs.n;
-    rq.user_agent = sip_header(m, "user-agent");
-    if (rq.user_agent == NULL)
-        rq.user_agent = "";
     rq.received = "sip:192.0.2.99:5060";
     rq.socket = "udp:192.0.2.1:5060";
-    rq.path = sip_header(m, "path");
     rq.now_us = NOW_US;
     /* Both ruid makers: the daemon's derived one and a sequence. */
     if (reg_plan_make(&rq, &lim, existing, nexisting, DS, "location",
