@@ -112,11 +112,6 @@ const char *dbd_audit_endpoint(const dbd_audit *a, uint32_t sock)
     return sock < a->nendpoints ? a->endpoints[sock] : "?";
 }
 
-const dbd_audit_config *dbd_audit_config_of(const dbd_audit *a)
-{
-    return &a->cfg;
-}
-
 bool dbd_audit_holds_replies(const dbd_audit *a)
 {
     return a != NULL && a->cfg.sync == DBD_AUDIT_SYNC_EVERY;

@@ -95,7 +95,6 @@ void dbd_audit_reopen(dbd_audit *a);
  * held reply handed on. */
 void dbd_audit_flush(dbd_audit *a);
 void dbd_audit_get_stats(dbd_audit *a, dbd_audit_stats *out);
-const dbd_audit_config *dbd_audit_config_of(const dbd_audit *a);
 /* The endpoint of ROUTER socket sock ("?" when out of range). */
 const char *dbd_audit_endpoint(const dbd_audit *a, uint32_t sock);
 
