@@ -28,7 +28,6 @@ typedef struct rec_parts {
     size_t ncols;
     dbd_audit_pair *pairs;
     size_t npairs;
-    bool raw_secret;      /* a raw statement names a secret column */
 } rec_parts;
 
 static size_t count_values(const dbd_op *op)
@@ -203,8 +202,6 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
     }
     if (op != NULL && nvalues > 0)
         add_op(&parts, op);
-    if (op != NULL)
-        parts.raw_secret = raw_names_secret(op, secret, nsecret);
     /* A CURVE client is its key's name: stable across connections and
      * addresses, unlike ENDPOINT#HEX. */
     if (to->client != NULL)
@@ -242,7 +239,8 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
     };
     if (op != NULL && op->kind == DBD_OP_BATCH && r.detail == NULL)
         r.detail = batch_detail(op, detail, sizeof detail);
-    if (parts.raw_secret && policy == DBD_AUDIT_VALUES_FULL)
+    if (policy == DBD_AUDIT_VALUES_FULL && op != NULL &&
+        raw_names_secret(op, secret, nsecret))
         policy = DBD_AUDIT_VALUES_MASKED; /* its parameters may be secrets */
     /* A raw statement is shown in full policy only, and not when it names
      * a secret column: dbd cannot tell which of its parts is the secret. */
