@@ -225,6 +225,31 @@ static int counter_rows(dbd_result *r, const char *prefix, const char *suffix,
     return 0;
 }
 
+/* client.NAME.* of each [client NAME] in force. */
+static int client_rows(dbd_result *r, const dbd_clients *cs)
+{
+    for (size_t i = 0; cs != NULL && i < cs->n; i++) {
+        const dbd_client_usage *u = cs->v[i].usage;
+        const struct {
+            const char *suffix;
+            uint64_t value;
+        } rows[] = {
+            {"requests_total", u->requests_total},
+            {"denied_total", u->denied_total},
+            {"limited_total", u->limited_total},
+            {"in_flight", atomic_load(&u->in_flight)},
+        };
+        for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+            char name[DBD_USER_BYTES + 32];
+            snprintf(name, sizeof name, "client.%s.%s", cs->v[i].rules.name,
+                     rows[k].suffix);
+            if (stat_row(r, name, rows[k].value) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int dbd_admin_stats(dbd_server *srv, dbd_result *r)
 {
     static const char *const names[] = {"name", "value"};
@@ -261,6 +286,8 @@ int dbd_admin_stats(dbd_server *srv, dbd_result *r)
             stat_row(r, "audit.write_errors_total", as.write_errors) != 0)
             return -1;
     }
+    if (client_rows(r, srv->clients) != 0)
+        return -1;
     if (stat_row(r, "datasources", srv->nds) != 0 ||
         stat_row(r, "reloads_total", srv->reloads) != 0 ||
         stat_row(r, "rss_bytes", dbd_rss_bytes()) != 0 ||

@@ -6,7 +6,7 @@
 
 #include "clock.h"
 
-dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
+dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, dbd_job *job,
                               dbd_counters *global, dbd_counters *ds)
 {
     dbd_reply_to to = {
@@ -23,6 +23,7 @@ dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
         .host = -1,
         .peer = job->peer[0] != '\0' ? job->peer : NULL,
         .user = job->user[0] != '\0' ? job->user : NULL,
+        .ticket = &job->ticket,
     };
     return to;
 }
@@ -65,6 +66,8 @@ void dbd_answer_count(const dbd_reply_to *to, dbd_status st, uint64_t rows,
 
     if (to->claim != NULL && atomic_load(to->claim) == DBD_CLAIM_FRONT)
         return; /* counted and audited when the front end answered */
+    if (to->ticket != NULL)
+        dbd_usage_ticket_close(to->ticket);
     dbd_counters_done(to->global, to->ds, st,
                       latency > 0 ? (uint64_t)latency : 0, rows);
     if (hold && !may_answer(to))

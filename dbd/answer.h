@@ -46,8 +46,9 @@ typedef struct dbd_reply_to {
     const dbd_ds_config *dscfg; /* its value policy; NULL: no values */
     int host;                /* the backend host that ran it, -1: none */
     const char *peer;        /* the client's address, or NULL */
-    const char *user;        /* its CURVE key's name (the record's client),
-                                or NULL */
+    const char *user;        /* its client's name: the CURVE key's or the
+                                ipc endpoint's (the record's client), or
+                                NULL */
     const char *detail;      /* what else the record says, or NULL */
     const char *client;      /* who, when not a connection (e.g. "dbd") */
     const char *op_name;     /* the op when req is NULL, e.g. "swap" */
@@ -55,6 +56,9 @@ typedef struct dbd_reply_to {
     /* sync = every: the final message waits here for its record (exec.c
      * fills it instead of sending); NULL otherwise. */
     dbd_buf *held;
+    /* The job's place in its client's in-flight count, given up with the
+     * final answer; NULL when none. */
+    dbd_usage_ticket *ticket;
 } dbd_reply_to;
 
 /* The reply_to of a queued job, as its worker answers it (claiming it
@@ -63,7 +67,7 @@ typedef struct dbd_reply_to {
 dbd_reply_to dbd_reply_to_worker(const dbd_outlet *o, dbd_job *job,
                                  dbd_counters *global, dbd_counters *ds);
 /* The reply_to of a queued job, as the front end answers it. */
-dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, const dbd_job *job,
+dbd_reply_to dbd_reply_to_job(const dbd_outlet *o, dbd_job *job,
                               dbd_counters *global, dbd_counters *ds);
 
 /* The datasource side of a record: its name and value policy (cfg) and

@@ -55,10 +55,17 @@ static bool begin_section(ini_strict *in, void *user, const char *name)
         ps->sec = SEC_AUDIT;
         return true;
     }
+    if (strncmp(name, "client", 6) == 0 &&
+        (name[6] == '\0' || isspace((unsigned char)name[6]))) {
+        const char *cname = name + 6;
+        while (isspace((unsigned char)*cname))
+            cname++;
+        return config_client_section(in, ps, cname);
+    }
     if (strncmp(name, "datasource", 10) != 0 ||
         (name[10] != '\0' && !isspace((unsigned char)name[10]))) {
-        ini_strict_error(in, "unknown section [%s] (expected [dbd], [audit] "
-                         "or [datasource NAME])", name);
+        ini_strict_error(in, "unknown section [%s] (expected [dbd], [audit], "
+                         "[datasource NAME] or [client NAME])", name);
         return false;
     }
     dsname = name + 10;
@@ -109,7 +116,15 @@ static bool config_key(ini_strict *in, void *user, const char *key,
         return config_dbd_key(in, ps, key, value);
     if (ps->sec == SEC_AUDIT)
         return config_audit_key(in, ps, key, value);
+    if (ps->sec == SEC_CLIENT)
+        return config_client_key(in, ps, key, value);
     return config_ds_key(in, ps, key, value);
+}
+
+static bool key_repeats(void *user, const char *key)
+{
+    const parse_state *ps = user;
+    return ps->sec == SEC_CLIENT && config_client_key_repeats(key);
 }
 
 /* Checks that need the whole file; defaults that are not constants. */
@@ -140,6 +155,7 @@ static void finish(ini_strict *in, void *user)
                                    &cfg->nendpoints, err, sizeof err) != 0)
             ini_strict_oom(in);
     }
+    config_client_finish(in, ps);
 }
 
 dbd_config *dbd_config_new(void)
@@ -190,12 +206,16 @@ void dbd_config_destroy(dbd_config **pcfg)
     for (size_t i = 0; i < cfg->nds; i++)
         dbd_ds_config_clear(&cfg->ds[i]);
     free(cfg->ds);
+    for (size_t i = 0; i < cfg->nrules; i++)
+        dbd_client_rules_clear(&cfg->rules[i]);
+    free(cfg->rules);
     free(cfg);
     *pcfg = NULL;
 }
 
 static const ini_strict_ops dbd_conf_ops = {
     .section = begin_section,
+    .key_repeats = key_repeats,
     .key = config_key,
     .finish = finish,
 };

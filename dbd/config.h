@@ -1,6 +1,7 @@
 /*
- * config.h - dbd.conf: the [dbd] section, the [audit] section and one
- * [datasource NAME] section per datasource (the sample dbd/dbd.conf documents every key).
+ * config.h - dbd.conf: the [dbd] section, the [audit] section, one
+ * [datasource NAME] section per datasource and one [client NAME] section
+ * per client (the sample dbd/dbd.conf documents every key).
  *
  * Loading is strict: an unknown section or key, a bad number, a duplicate
  * key, section or datasource name is an error reported as "FILE:LINE: what".
@@ -56,6 +57,39 @@ typedef struct dbd_ds_config {
     int line;                 /* of the section header, for messages */
 } dbd_ds_config;
 
+/* One entry of a [client NAME] read, write or raw list: a datasource and
+ * a table of it; NULL stands for "*" (any).  raw grants have no table. */
+typedef struct dbd_grant {
+    char *ds;
+    char *table;
+} dbd_grant;
+
+/* Grant lists of [client NAME], indexed by what they allow. */
+typedef enum dbd_grant_class {
+    DBD_GRANT_READ,   /* query */
+    DBD_GRANT_WRITE,  /* insert, update, delete, replace */
+    DBD_GRANT_RAW,    /* raw statements (datasources only) */
+    DBD_GRANT_CLASSES
+} dbd_grant_class;
+
+/* [client NAME]: what one client may do and how much of dbd it may use.
+ * A client is a CURVE key of that name in the allow-list, and the
+ * connections on the ipc endpoints listed here. */
+typedef struct dbd_client_rules {
+    char *name;               /* 1..64 of A-Z a-z 0-9 _ . - */
+    char **endpoints;         /* ipc:// endpoints of [dbd] it owns */
+    size_t nendpoints;
+    dbd_grant *grants[DBD_GRANT_CLASSES];
+    size_t ngrants[DBD_GRANT_CLASSES];
+    uint32_t admin;           /* bit (1 << dbd_op_kind) per admin op */
+    size_t max_message;       /* bytes; 0: [dbd] max_message */
+    uint64_t max_rows;        /* per result; 0: [dbd] max_rows */
+    unsigned max_in_flight;   /* data requests at once; 0: no limit */
+    unsigned rate;            /* requests per second; 0: no limit */
+    unsigned burst;           /* requests at once above the rate (rate) */
+    int line;                 /* of the section header */
+} dbd_client_rules;
+
 /* What happens to a record when the audit queue is full. */
 typedef enum dbd_audit_loss {
     DBD_AUDIT_LOSS_DROP,  /* dropped and counted */
@@ -110,6 +144,9 @@ typedef struct dbd_config {
     dbd_audit_config audit;
     dbd_ds_config *ds;
     size_t nds;
+    dbd_client_rules *rules;  /* [client NAME] sections, in file order;
+                               * any at all puts the rules in force */
+    size_t nrules;
 } dbd_config;
 
 /* The defaults alone (no datasource); NULL on allocation failure. */
@@ -132,6 +169,18 @@ const dbd_ds_config *dbd_config_find_ds(const dbd_config *cfg,
 
 /* true when s is a valid datasource name. */
 bool dbd_ds_name_valid(const char *s);
+
+/* --- [client NAME] (config_client.c) --- */
+
+/* Frees the strings and lists of *c and zeroes it. */
+void dbd_client_rules_clear(dbd_client_rules *c);
+/* A deep copy into *dst; 0, or -1 when memory ran out (dst cleared). */
+int dbd_client_rules_copy(dbd_client_rules *dst, const dbd_client_rules *src);
+/* The [client NAME] called name, or NULL. */
+const dbd_client_rules *dbd_config_find_client(const dbd_config *cfg,
+                                               const char *name);
+/* The admin operations a client may be given ("admin ="), as bits. */
+uint32_t dbd_admin_ops_all(void);
 
 /* --- one datasource's configuration (config_ds.c) --- */
 

@@ -1,9 +1,11 @@
 /*
- * dispatch.c - what the front end does with one request message: decode
- * it, answer admin operations itself, refuse what cannot run (unknown
- * datasource, raw not allowed, missing capability, deadline passed,
- * shutting down) and queue the rest on their datasource.  Nothing here
- * waits: a full queue is BUSY, a datasource that is down is UNAVAILABLE.
+ * dispatch.c - what the front end does with one request message: know
+ * its client and hold it to its limits and rules, decode it, answer admin
+ * operations itself, refuse what cannot run (unknown datasource, raw not
+ * allowed, missing capability, deadline passed, shutting down) and queue
+ * the rest on their datasource.  Nothing here waits: a full queue or a
+ * client over its rate or in-flight limit is BUSY, a datasource that is
+ * down is UNAVAILABLE.
  */
 #include "server_impl.h"
 
@@ -15,6 +17,7 @@
 
 #include "clock.h"
 #include "codec.h"
+#include "rules.h"
 #include "strutil.h"
 
 /* A capability the op needs and the connector lacks, described for the
@@ -121,8 +124,10 @@ out:
     dbd_result_destroy(&r);
 }
 
-/* Checks a data request against its datasource and queues it. */
-static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
+/* Checks a data request against its datasource and queues it; client
+ * is who sent it (NULL when the rules are not in force). */
+static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq,
+                  const dbd_client *client)
 {
     dbd_request *req = *preq;
     const char *dsname = req->datasource;
@@ -199,11 +204,100 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq)
     if (to->user != NULL)
         str_copy(job->user, sizeof job->user, to->user);
     to->req = job->req; /* the request moved into the job */
+    if (client != NULL) {
+        job->max_rows = client->rules.max_rows;
+        if (!dbd_usage_ticket_open(&job->ticket, client->usage,
+                                   client->rules.max_in_flight)) {
+            client->usage->limited_total++;
+            dbd_answer_statusf(to, DBD_BUSY, "client \"%s\" has %u requests "
+                               "in flight, its max_in_flight", client->rules.name,
+                               client->rules.max_in_flight);
+            dbd_job_destroy(&job);
+            return;
+        }
+    }
     st = dbd_datasource_submit(ds, job, msg, sizeof msg);
     if (st != DBD_OK) {
         dbd_answer_status(to, st, msg);
         dbd_job_destroy(&job);
     }
+}
+
+/* Answers a message that cannot be read as a request (wrong frames,
+ * empty, larger than max_message: the [dbd] one, or client_max when it
+ * is not 0) with BAD; false when the message is fine. */
+static bool refuse_message(const dbd_server *srv, dbd_reply_to *to,
+                           const void *body, size_t len, int nframes,
+                           const dbd_client *client)
+{
+    size_t max = client != NULL && client->rules.max_message > 0
+                     ? client->rules.max_message
+                     : srv->cfg->max_message;
+
+    if (nframes == 1 && len > 0 && len <= max)
+        return false;
+    /* The id, when readable, lets the client match the error. */
+    if (len > 0 && !dbd_reply_peek_id(body, len, &to->id))
+        to->id = 0;
+    if (nframes != 1)
+        dbd_answer_statusf(to, DBD_BAD, "a request is one message frame, "
+                           "got %d", nframes);
+    else if (len == 0)
+        dbd_answer_status(to, DBD_BAD, "empty message");
+    else if (len > srv->cfg->max_message)
+        dbd_answer_statusf(to, DBD_BAD, "message of %zu bytes exceeds "
+                           "max_message (%zu bytes)", len,
+                           srv->cfg->max_message);
+    else {
+        client->usage->limited_total++;
+        dbd_answer_statusf(to, DBD_BAD, "message of %zu bytes exceeds "
+                           "max_message of client \"%s\" (%zu bytes)", len,
+                           client->rules.name, max);
+    }
+    return true;
+}
+
+/* With the rules in force: BUSY when the client is over its rate; the
+ * message is not decoded.  true when answered. */
+static bool over_rate(dbd_reply_to *to, const void *body, size_t len,
+                      const dbd_client *client)
+{
+    const dbd_client_rules *r = &client->rules;
+
+    if (r->rate == 0 || dbd_client_usage_take_token(client->usage, r->rate,
+                                                    r->burst,
+                                                    to->arrival_mono_us))
+        return false;
+    if (!dbd_reply_peek_id(body, len, &to->id))
+        to->id = 0;
+    dbd_answer_statusf(to, DBD_BUSY, "client \"%s\" is over its rate of %u "
+                       "requests per second", r->name, r->rate);
+    return true;
+}
+
+/* With the rules in force: DENY (true) when the request comes from no
+ * client or is outside its client's rules. */
+static bool denied(const dbd_server *srv, dbd_reply_to *to,
+                   const dbd_request *req, const dbd_client *client)
+{
+    char msg[512];
+
+    if (client == NULL) {
+        if (to->user != NULL)
+            dbd_answer_statusf(to, DBD_DENY, "client \"%s\" has no [client "
+                               "%s] section; nothing is allowed", to->user,
+                               to->user);
+        else
+            dbd_answer_statusf(to, DBD_DENY, "connections on %s belong to no "
+                               "[client] section; nothing is allowed",
+                               srv->cfg->endpoints[to->sock]);
+        return true;
+    }
+    if (dbd_rules_check(&client->rules, req, msg, sizeof msg) == DBD_OK)
+        return false;
+    client->usage->denied_total++;
+    dbd_answer_status(to, DBD_DENY, msg);
+    return true;
 }
 
 void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
@@ -223,26 +317,28 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         .user = user,
     };
     dbd_request *req = NULL;
-    char err[512];
+    const dbd_client *client = NULL;
+    bool ruled = dbd_clients_in_force(srv->clients);
+    char err[512], who[DBD_USER_BYTES];
     dbd_status st;
 
     if (ident_len > DBD_IDENT_BYTES)
         return; /* cannot happen with ZeroMQ; nowhere to answer anyway */
-    if (nframes != 1 || len > srv->cfg->max_message || len == 0) {
-        /* The id, when readable, lets the client match the error. */
-        if (len > 0 && !dbd_reply_peek_id(body, len, &to.id))
-            to.id = 0;
-        if (nframes != 1)
-            dbd_answer_statusf(&to, DBD_BAD, "a request is one message frame, "
-                               "got %d", nframes);
-        else if (len == 0)
-            dbd_answer_status(&to, DBD_BAD, "empty message");
-        else
-            dbd_answer_statusf(&to, DBD_BAD, "message of %zu bytes exceeds "
-                               "max_message (%zu bytes)", len,
-                               srv->cfg->max_message);
+    if (ruled) {
+        client = dbd_clients_identify(srv->clients, sock, user);
+        if (client != NULL) {
+            /* A copy: a reload in this request replaces the clients. */
+            str_copy(who, sizeof who, client->rules.name);
+            to.user = who;
+            client->usage->requests_total++;
+        }
+    }
+    if (client != NULL && over_rate(&to, body, len, client)) {
+        client->usage->limited_total++;
         return;
     }
+    if (refuse_message(srv, &to, body, len, nframes, client))
+        return;
     err[0] = '\0';
     st = dbd_request_decode(body, len, &req, &to.id, err, sizeof err);
     if (st != DBD_OK) {
@@ -255,7 +351,9 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         log_debug(srv->log, "request %" PRIu64 ": %s on %s", req->id,
                   dbd_op_name(req->op.kind),
                   req->datasource != NULL ? req->datasource : "(none)");
-    if (is_reserved(req->op.kind)) {
+    if (ruled && denied(srv, &to, req, client)) {
+        /* outside the rules: answered DENY */
+    } else if (is_reserved(req->op.kind)) {
         dbd_answer_statusf(&to, DBD_UNSUPPORTED, "operation \"%s\" is "
                            "reserved and not available in this version",
                            dbd_op_name(req->op.kind));
@@ -273,7 +371,7 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
                (req->op.kind == DBD_OP_PING && req->datasource == NULL)) {
         answer_admin(srv, &to, req->op.kind);
     } else {
-        route(srv, &to, &req);
+        route(srv, &to, &req, client);
     }
 out:
     dbd_request_destroy(&req);

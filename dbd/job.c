@@ -31,6 +31,7 @@ void dbd_job_destroy(dbd_job **pjob)
 {
     if (pjob == NULL || *pjob == NULL)
         return;
+    dbd_usage_ticket_release(&(*pjob)->ticket);
     dbd_request_destroy(&(*pjob)->req);
     free(*pjob);
     *pjob = NULL;

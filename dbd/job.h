@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "client_usage.h"
 #include "request.h"
 
 #define DBD_IDENT_BYTES 255 /* ZeroMQ routing ids are at most 255 bytes */
@@ -34,7 +35,9 @@ typedef struct dbd_job {
     const void *failed_host; /* a read to retry elsewhere: where it failed */
     struct dbd_audit *audit; /* the trail its answer is recorded in, or NULL */
     char peer[DBD_PEER_BYTES]; /* the client's address, "" when unknown */
-    char user[DBD_USER_BYTES]; /* its CURVE key's name, "" when none */
+    char user[DBD_USER_BYTES]; /* its client's name, "" when none */
+    uint64_t max_rows;      /* its client's limit per result; 0: none */
+    dbd_usage_ticket ticket; /* its place in its client's in-flight count */
 } dbd_job;
 
 enum { DBD_CLAIM_NONE, DBD_CLAIM_WORKER, DBD_CLAIM_FRONT };

@@ -10,6 +10,7 @@ dbd_libdbdconfig_la_SOURCES = \
 	dbd/config_ds.c \
 	dbd/config_keys.c \
 	dbd/config_audit.c \
+	dbd/config_client.c \
 	dbd/config_value.c dbd/config_value.h \
 	dbd/log.c dbd/log.h
 dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
@@ -27,6 +28,9 @@ dbd_dbd_SOURCES = \
 	dbd/main.c \
 	dbd/server.c dbd/server.h dbd/server_impl.h \
 	dbd/dispatch.c \
+	dbd/clients.c dbd/clients.h \
+	dbd/client_usage.c dbd/client_usage.h \
+	dbd/rules.c dbd/rules.h \
 	dbd/admin.c \
 	dbd/answer.c dbd/answer.h \
 	dbd/replyq.c dbd/replyq.h \

@@ -5,8 +5,9 @@
  * any error is refused whole and the running configuration stays.  Then
  * datasources are added, changed (a new backend generation, see swap.c)
  * or removed (drained, then closed); unchanged ones are not touched and
- * keep their connections.  [dbd] settings apply at start only: a reload
- * that changes them says so.
+ * keep their connections.  The [client NAME] rules are replaced whole,
+ * for the next request; a kept client keeps its counts.  [dbd] settings
+ * apply at start only: a reload that changes them says so.
  */
 #include "server_impl.h"
 
@@ -200,9 +201,11 @@ static int reload_clients(dbd_server *srv, const dbd_config *next,
     return dbd_zap_reload(srv->zap, next->clients, err, errlen);
 }
 
-/* Everything that can fail before anything changes. */
+/* Everything that can fail before anything changes; *pclients gets the
+ * clients of the new file. */
 static dbd_status prepare(dbd_server *srv, dbd_config **pnext,
-                          dbd_datasource ***pfresh, char *err, size_t errlen)
+                          dbd_datasource ***pfresh, dbd_clients **pclients,
+                          char *err, size_t errlen)
 {
     dbd_config *next = dbd_config_load(srv->config_path, err, errlen);
     dbd_datasource **fresh;
@@ -223,6 +226,10 @@ static dbd_status prepare(dbd_server *srv, dbd_config **pnext,
         if (fresh[i] == NULL)
             goto oom;
     }
+    *pclients = dbd_clients_new(next, srv->cfg->endpoints,
+                                srv->cfg->nendpoints, srv->clients);
+    if (*pclients == NULL)
+        goto oom;
     /* Last, as it takes effect at once: nothing after it refuses. */
     if (reload_clients(srv, next, err, errlen) != 0)
         return DBD_CONFIG;
@@ -238,13 +245,14 @@ void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to)
     static const dbd_type types[] = {DBD_TYPE_STRING, DBD_TYPE_STRING};
     dbd_config *next = NULL;
     dbd_datasource **fresh = NULL;
+    dbd_clients *clients = NULL;
     dbd_result *r = NULL;
     char err[1024], changed[256];
     char *detail = NULL;
     dbd_status st;
 
     err[0] = '\0';
-    st = prepare(srv, &next, &fresh, err, sizeof err);
+    st = prepare(srv, &next, &fresh, &clients, err, sizeof err);
     if (st == DBD_OK) {
         r = dbd_result_new();
         if (r == NULL || dbd_result_set_columns(r, 2, names, types) != 0) {
@@ -268,6 +276,13 @@ void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to)
     if (apply(srv, next, fresh, r) != 0)
         log_errx(srv->log, "reload: out of memory while applying; some "
                  "changes may be missing");
+    {
+        dbd_clients *old = srv->clients;
+        srv->clients = clients;
+        clients = old; /* freed below */
+    }
+    dbd_clients_warn_gaps(srv->clients, srv->cfg->endpoints,
+                          srv->cfg->nendpoints, srv->zap != NULL, srv->log);
     dbd_section_changes(srv->cfg, next, changed, sizeof changed);
     if (changed[0] != '\0') {
         log_warnx(srv->log, "reload: [dbd] %s changed; these apply only at "
@@ -300,6 +315,7 @@ out:
     for (size_t i = 0; fresh != NULL && next != NULL && i < next->nds; i++)
         dbd_datasource_destroy(&fresh[i]);
     free(fresh);
+    dbd_clients_destroy(&clients);
     dbd_result_destroy(&r);
     dbd_config_destroy(&next);
 }

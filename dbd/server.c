@@ -223,8 +223,18 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
             goto fail;
         }
     }
+    srv->clients = dbd_clients_new(cfg, cfg->endpoints, cfg->nendpoints, NULL);
+    if (srv->clients == NULL) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
     for (size_t i = 0; i < cfg->nendpoints; i++)
         log_notice(log, "listening on %s", cfg->endpoints[i]);
+    dbd_clients_warn_gaps(srv->clients, cfg->endpoints, cfg->nendpoints,
+                          srv->zap != NULL, log);
+    if (dbd_clients_in_force(srv->clients))
+        log_notice(log, "client rules in force for %zu client%s",
+                   srv->clients->n, srv->clients->n == 1 ? "" : "s");
     log_notice(log, "dbd %s started with %zu datasource%s", PACKAGE_VERSION,
                srv->nds, srv->nds == 1 ? "" : "s");
     return srv;
@@ -564,6 +574,7 @@ void dbd_server_destroy(dbd_server **psrv)
         dbd_datasource_destroy(&srv->closing[i]);
     free(srv->closing);
     free(srv->swaps);
+    dbd_clients_destroy(&srv->clients);
     /* The ZAP thread records refusals: it stops before the trail. */
     dbd_zap_destroy(&srv->zap);
     /* The workers are joined; the audit writer is the last to push. */

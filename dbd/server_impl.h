@@ -12,6 +12,7 @@
 
 #include "answer.h"
 #include "audit.h"
+#include "clients.h"
 #include "datasource.h"
 #include "registry.h"
 #include "server.h"
@@ -47,6 +48,7 @@ struct dbd_server {
     dbd_audit *audit;      /* NULL when [audit] is not configured */
     bool audit_bound;      /* its publish socket is ours to remove */
     struct dbd_zap *zap;   /* CURVE on tcp endpoints (zap.h); NULL: off */
+    dbd_clients *clients;  /* [client NAME] rules in force (clients.h) */
     dbd_datasource **ds;
     size_t nds;
     size_t ds_cap;
@@ -69,7 +71,8 @@ struct dbd_server {
 /* One request message from the client ident on ROUTER socket sock
  * (dispatch.c).  nframes counts the body frames received; peer is the
  * client's address when known (for the audit trail), else NULL; user is
- * the name of its CURVE key on a CURVE endpoint, else NULL. */
+ * the name of its CURVE key on a CURVE endpoint, else NULL.  With client
+ * rules in force, the request is held to its client's (clients.h). */
 void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
                   size_t ident_len, const void *body, size_t len,
                   int nframes, const char *peer, const char *user);

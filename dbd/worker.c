@@ -385,7 +385,10 @@ static bool run_job(worker_state *s, dbd_job *job, bool may_defer,
         .log = env->log,
         .dsname = s->be->cfg->name,
         .chunk_bytes = env->chunk_bytes,
-        .max_rows = env->max_rows,
+        .max_rows = job->max_rows > 0 && (env->max_rows == 0 ||
+                                          job->max_rows < env->max_rows)
+                        ? job->max_rows
+                        : env->max_rows,
         .deferred = may_defer ? deferred : NULL,
         .outcome = outcome,
     };

@@ -13,7 +13,8 @@ tests_unit_test_registry_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_registry_LDADD = dbd/libdbdconfig.la $(CMOCKA_TEST_LIBS) $(INIH_LIBS)
 
 check_PROGRAMS += tests/unit/test_job
-tests_unit_test_job_SOURCES = tests/unit/test_job.c dbd/job.c
+tests_unit_test_job_SOURCES = tests/unit/test_job.c dbd/job.c \
+	dbd/client_usage.c
 tests_unit_test_job_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
 tests_unit_test_job_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_job_LDADD = $(CMOCKA_TEST_LIBS)
