@@ -512,7 +512,8 @@ static void *bind_pub(const dbd_audit_config *cfg, void *zctx,
     /* The trail shows what clients do: over tcp it is no more open than
      * the requests are. */
     if (zap != NULL && strncmp(cfg->publish, "tcp://", 6) == 0 &&
-        dbd_zap_secure(zap, pub, cfg->publish, err, errlen) != 0) {
+        dbd_zap_secure(zap, pub, cfg->publish, DBD_ZAP_AUDIT_DOMAIN, err,
+                       errlen) != 0) {
         zmq_close(pub);
         return NULL;
     }

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "request.h"
+#include "zap.h"
+
 static const dbd_client *find(const dbd_clients *cs, const char *name)
 {
     for (size_t i = 0; cs != NULL && i < cs->n; i++)
@@ -70,6 +73,25 @@ const dbd_client *dbd_clients_identify(const dbd_clients *cs, uint32_t sock,
     if (sock < cs->nsock && cs->by_sock[sock] != NULL)
         return cs->by_sock[sock];
     return user != NULL ? find(cs, user) : NULL;
+}
+
+int dbd_clients_set_audit_readers(const dbd_clients *cs, struct dbd_zap *zap)
+{
+    const char **names;
+    size_t n = 0;
+    int rc;
+
+    if (zap == NULL)
+        return 0;
+    names = calloc(cs->n > 0 ? cs->n : 1, sizeof *names);
+    if (names == NULL)
+        return -1;
+    for (size_t i = 0; i < cs->n; i++)
+        if ((cs->v[i].rules.admin & (UINT32_C(1) << DBD_OP_AUDIT)) != 0)
+            names[n++] = cs->v[i].rules.name;
+    rc = dbd_zap_set_audit_readers(zap, dbd_clients_in_force(cs), names, n);
+    free(names);
+    return rc;
 }
 
 void dbd_clients_warn_gaps(const dbd_clients *cs, char *const *endpoints, size_t nendpoints,

@@ -51,6 +51,12 @@ static inline bool dbd_clients_in_force(const dbd_clients *cs)
 const dbd_client *dbd_clients_identify(const dbd_clients *cs, uint32_t sock,
                                        const char *user);
 
+/* Tells zap (NULL: CURVE is off) who may subscribe to a CURVE audit
+ * publish endpoint: with the rules in force, the clients given the admin
+ * operation audit.  0, or -1 when memory ran out. */
+struct dbd_zap;
+int dbd_clients_set_audit_readers(const dbd_clients *cs, struct dbd_zap *zap);
+
 /* Logs (warning) what can never be allowed with the rules in force:
  * endpoints on which no client can be known, and clients' endpoints not
  * bound.  curve: tcp endpoints use CURVE. */

@@ -281,6 +281,9 @@ void dbd_admin_reload(dbd_server *srv, const dbd_reply_to *to)
         srv->clients = clients;
         clients = old; /* freed below */
     }
+    if (dbd_clients_set_audit_readers(srv->clients, srv->zap) != 0)
+        log_errx(srv->log, "reload: out of memory; the audit trail's "
+                 "readers stay as they were");
     dbd_clients_warn_gaps(srv->clients, srv->cfg->endpoints,
                           srv->cfg->nendpoints, srv->zap != NULL, srv->log);
     dbd_section_changes(srv->cfg, next, changed, sizeof changed);

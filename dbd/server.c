@@ -93,7 +93,8 @@ static void *new_router(dbd_server *srv, const char *endpoint,
     /* With curve_key, tcp is CURVE; ipc stays plain (its file access
      * guards it). */
     if (srv->zap != NULL && strncmp(endpoint, "tcp://", 6) == 0 &&
-        dbd_zap_secure(srv->zap, r, endpoint, err, errlen) != 0) {
+        dbd_zap_secure(srv->zap, r, endpoint, DBD_ZAP_DOMAIN, err, errlen) !=
+            0) {
         zmq_close(r);
         return NULL;
     }
@@ -224,7 +225,8 @@ dbd_server *dbd_server_new(const dbd_config *cfg, const char *config_path,
         }
     }
     srv->clients = dbd_clients_new(cfg, cfg->endpoints, cfg->nendpoints, NULL);
-    if (srv->clients == NULL) {
+    if (srv->clients == NULL ||
+        dbd_clients_set_audit_readers(srv->clients, srv->zap) != 0) {
         snprintf(err, errlen, "out of memory");
         goto fail;
     }

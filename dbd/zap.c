@@ -88,7 +88,7 @@ fail:
 }
 
 int dbd_zap_secure(dbd_zap *zap, void *sock, const char *endpoint,
-                   char *err, size_t errlen)
+                   const char *domain, char *err, size_t errlen)
 {
     static const int events = ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
                                ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
@@ -112,8 +112,7 @@ int dbd_zap_secure(dbd_zap *zap, void *sock, const char *endpoint,
         /* The Z85 form: 40 characters and the NUL. */
         zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, zap->secret,
                        sizeof zap->secret) != 0 ||
-        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, DBD_ZAP_DOMAIN,
-                       strlen(DBD_ZAP_DOMAIN)) != 0) {
+        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) != 0) {
         snprintf(err, errlen, "%s: cannot set up CURVE: %s", endpoint,
                  zmq_strerror(zmq_errno()));
         return -1;
@@ -153,6 +152,18 @@ static void frame_str(zmq_msg_t *f, char *buf, size_t len)
 #define ZAP_FRAMES 7 /* version, id, domain, address, identity, mechanism,
                         one credential (CURVE's public key) */
 
+/* Under zap->mu: whether the key called name may subscribe to the
+ * audit trail. */
+static bool may_read_audit(const dbd_zap *zap, const char *name)
+{
+    if (!zap->readers_ruled)
+        return true;
+    for (size_t i = 0; i < zap->nreaders; i++)
+        if (strcmp(zap->readers[i], name) == 0)
+            return true;
+    return false;
+}
+
 /* Answers one ZAP request (RFC 27): 200 and the key's name for a listed
  * key, 400 otherwise. */
 static void answer_zap(dbd_zap *zap)
@@ -161,6 +172,7 @@ static void answer_zap(dbd_zap *zap)
     size_t n = 0;
     bool more = true, ok = false;
     char version[8], mech[16], address[64], name[DBD_CURVE_NAME_MAX + 1];
+    char domain[32];
     char z85[DBD_CURVE_Z85_LEN + 1] = "", client[ADDR_BYTES];
     char detail[DETAIL_BYTES];
     const char *code = "400", *text = "unknown CURVE key";
@@ -191,6 +203,7 @@ static void answer_zap(dbd_zap *zap)
         goto reply;
     }
     frame_str(&f[0], version, sizeof version);
+    frame_str(&f[2], domain, sizeof domain);
     frame_str(&f[3], address, sizeof address);
     frame_str(&f[5], mech, sizeof mech);
     /* ZAP gives the IP address alone; an IPv6 one is bracketed as in an
@@ -215,6 +228,9 @@ static void answer_zap(dbd_zap *zap)
                 snprintf(name, sizeof name, "%s", found);
                 ok = true;
             }
+            if (ok && strcmp(domain, DBD_ZAP_AUDIT_DOMAIN) == 0 &&
+                !may_read_audit(zap, name))
+                ok = false;
             pthread_mutex_unlock(&zap->mu);
         }
         if (ok) {
@@ -222,6 +238,13 @@ static void answer_zap(dbd_zap *zap)
             text = "OK";
             log_info(zap->log, "client %s admitted with key \"%s\"", client,
                      name);
+        } else if (name[0] != '\0') {
+            snprintf(detail, sizeof detail, "key \"%s\" may not read the "
+                     "audit trail (no admin audit in [client %s])", name,
+                     name);
+            text = "not an audit reader";
+            dbd_zap_refused(zap, client, address, detail);
+            name[0] = '\0';
         } else {
             snprintf(detail, sizeof detail, "unknown CURVE key %s", z85);
             dbd_zap_refused(zap, client, address, detail);
@@ -334,6 +357,30 @@ int dbd_zap_reload(dbd_zap *zap, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+int dbd_zap_set_audit_readers(dbd_zap *zap, bool ruled,
+                              const char *const *names, size_t n)
+{
+    char(*next)[DBD_CURVE_NAME_MAX + 1] = calloc(n > 0 ? n : 1,
+                                                 sizeof *next);
+    char(*old)[DBD_CURVE_NAME_MAX + 1];
+
+    if (next == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        snprintf(next[i], sizeof next[i], "%s", names[i]);
+    if (pthread_mutex_lock(&zap->mu) != 0) {
+        free(next);
+        return -1;
+    }
+    old = zap->readers;
+    zap->readers = next;
+    zap->nreaders = n;
+    zap->readers_ruled = ruled;
+    pthread_mutex_unlock(&zap->mu);
+    free(old);
+    return 0;
+}
+
 void dbd_zap_destroy(dbd_zap **pz)
 {
     dbd_zap *zap;
@@ -358,6 +405,7 @@ void dbd_zap_destroy(dbd_zap **pz)
     if (zap->rep != NULL)
         zmq_close(zap->rep);
     dbd_allow_list_free(&zap->list);
+    free(zap->readers);
     explicit_bzero(zap->secret, sizeof zap->secret);
     pthread_mutex_destroy(&zap->mu);
     free(zap);

@@ -19,14 +19,17 @@
 #ifndef DBD_ZAP_H
 #define DBD_ZAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "audit.h"
 #include "config.h"
 #include "log.h"
 
-/* The ZAP domain of dbd's CURVE sockets. */
+/* The ZAP domains of dbd's CURVE sockets: the request endpoints, and the
+ * audit trail's publish endpoint (which only audit readers may use). */
 #define DBD_ZAP_DOMAIN "dbd"
+#define DBD_ZAP_AUDIT_DOMAIN "dbd-audit"
 
 typedef struct dbd_zap dbd_zap;
 
@@ -47,11 +50,22 @@ dbd_zap *dbd_zap_new(void *zctx, const dbd_config *cfg, const dbd_log *log,
 
 /*
  * Makes sock (not yet bound; endpoint names it in messages) a CURVE
- * server of the ZAP domain DBD_ZAP_DOMAIN and watches its handshakes.
- * Before dbd_zap_start().  0, or -1 with err set.
+ * server of ZAP domain (DBD_ZAP_DOMAIN or DBD_ZAP_AUDIT_DOMAIN) and
+ * watches its handshakes.  Before dbd_zap_start().  0, or -1 with err
+ * set.
  */
 int dbd_zap_secure(dbd_zap *zap, void *sock, const char *endpoint,
-                   char *err, size_t errlen);
+                   const char *domain, char *err, size_t errlen);
+
+/*
+ * Who may subscribe to a CURVE audit publish endpoint: with client rules
+ * in force (ruled), only the listed keys named in names (the clients
+ * given the admin operation audit); otherwise every listed key.  In
+ * force for the next connection.  0, or -1 when memory ran out (the
+ * readers in force stay).
+ */
+int dbd_zap_set_audit_readers(dbd_zap *zap, bool ruled,
+                              const char *const *names, size_t n);
 
 /* Starts the handler thread; refusals are recorded in audit (NULL: not
  * recorded).  0, or -1 with err set. */

@@ -61,8 +61,12 @@ struct dbd_zap {
     const dbd_log *log;
     dbd_audit *audit;
     char secret[DBD_CURVE_Z85_LEN + 1];
-    pthread_mutex_t mu;         /* guards list: reloads swap it */
+    pthread_mutex_t mu;         /* guards list and the readers: reloads
+                                 * swap them */
     dbd_allow_list list;
+    bool readers_ruled;         /* only readers may subscribe to the trail */
+    char (*readers)[DBD_CURVE_NAME_MAX + 1];
+    size_t nreaders;
     void *rep;                  /* ZAP requests */
     void *ctl_main, *ctl_thread; /* "stop" from the main thread */
     watch *watches;

@@ -276,7 +276,7 @@ if [ -x "$DBD_BUILD/dbd/dbd" ] && [ -e "$DBD_BUILD/connectors/sqlite/.libs/sqlit
     run timeout 10 "$DBCTL" --endpoint "ipc://$d/dbd.sock" --key "$d/mallory.key" \
         --server-key "$d/dbd.pub" audit --follow --publish "$PUB" --count 1
     check "audit --follow with an unknown key: exit 4, the reason" "$rc:$err" \
-        "4:dbctl: audit: $PUB refused the connection: dbd does not know this client's key"
+        "4:dbctl: audit: $PUB refused the connection: dbd refused this client's key (not on its allow-list, or its [client] section lacks admin audit)"
     run timeout 10 "$DBCTL" --endpoint "ipc://$d/dbd.sock" --key "$d/alice.key" \
         --server-key "$d/alice.pub" audit --follow --publish "$PUB" --count 1
     check "audit --follow with the wrong server key: exit 4, the reason" "$rc:$err" \
@@ -285,6 +285,42 @@ if [ -x "$DBD_BUILD/dbd/dbd" ] && [ -e "$DBD_BUILD/connectors/sqlite/.libs/sqlit
     # without them (before its keys applied) would add one.
     check "dbd refused 4 connections, one per refused client" \
         "$(grep -c ' refused: ' "$d/dbd.log")" 4
+
+    # With client rules in force, only a key whose [client] section has
+    # admin audit may subscribe to the trail over CURVE.
+    cp "$d/dbd.conf" "$d/dbd.conf.open"
+    {
+        cat "$d/dbd.conf.open"
+        echo "[client ops]"
+        echo "endpoint = ipc://$d/dbd.sock"
+        echo "admin = *"
+        echo "[client alice]"
+        echo "read = sq.*"
+    } > "$d/dbd.conf"
+    run "$DBCTL" --endpoint "ipc://$d/dbd.sock" reload
+    check "reload with [client] sections: exit 0" "$rc" 0
+    run timeout 10 "$DBCTL" --endpoint "ipc://$d/dbd.sock" --key "$d/alice.key" \
+        --server-key "$d/dbd.pub" audit --follow --publish "$PUB" --count 1
+    check "audit --follow as alice without admin audit: exit 4, the reason" \
+        "$rc:$err" \
+        "4:dbctl: audit: $PUB refused the connection: dbd refused this client's key (not on its allow-list, or its [client] section lacks admin audit)"
+    check "dbd logged why alice was refused" \
+        "$(grep -c "refused: key \"alice\" may not read the audit trail (no admin audit in \[client alice\])" "$d/dbd.log")" 1
+    echo "admin = audit" >> "$d/dbd.conf"
+    run "$DBCTL" --endpoint "ipc://$d/dbd.sock" reload
+    check "reload giving alice admin audit: exit 0" "$rc" 0
+    DBD_KEY=$d/alice.key DBD_SERVER_KEY=$d/dbd.pub timeout 10 "$DBCTL" \
+        --endpoint "ipc://$d/dbd.sock" audit --follow --publish "$PUB" \
+        --count 1 --json > "$d/follow.out" 2> "$d/follow.err" &
+    follower=$!
+    for _ in $(seq 1 50); do
+        "$DBCTL" --endpoint "ipc://$d/dbd.sock" --name curve-reader ping > /dev/null
+        [ -s "$d/follow.out" ] && break
+        sleep 0.1
+    done
+    wait "$follower"
+    check "audit --follow as alice with admin audit: exit 0, a record" \
+        "$?:$(jq -r .name "$d/follow.out")" "0:curve-reader"
 fi
 
 tap_end

@@ -303,7 +303,8 @@ static int read_events(dbctl *d, follow *f, void *monitor, const char *addr)
         else if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
             f->handshaken = true;
         else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
-            why = "dbd does not know this client's key";
+            why = "dbd refused this client's key (not on its allow-list, "
+                  "or its [client] section lacks admin audit)";
         else if (event != ZMQ_EVENT_DISCONNECTED || !f->handshaken)
             why = f->curve ? "CURVE handshake failed: wrong --server-key, "
                              "or the stream does not use CURVE?"
