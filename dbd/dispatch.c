@@ -276,12 +276,24 @@ static bool over_rate(dbd_reply_to *to, const void *body, size_t len,
 }
 
 /* With the rules in force: DENY (true) when the request comes from no
- * client or is outside its client's rules. */
-static bool denied(const dbd_server *srv, dbd_reply_to *to,
-                   const dbd_request *req, const dbd_client *client)
+ * client or is outside its client's rules.  A denial on an existing
+ * datasource is counted and recorded (value policy included) like the
+ * datasource's other answers. */
+static bool denied(dbd_server *srv, dbd_reply_to *to, const dbd_request *req,
+                   const dbd_client *client)
 {
+    dbd_datasource *ds;
     char msg[512];
 
+    if (client != NULL &&
+        dbd_rules_check(&client->rules, req, msg, sizeof msg) == DBD_OK)
+        return false;
+    ds = req->datasource != NULL ? dbd_server_find_ds(srv, req->datasource)
+                                 : NULL;
+    if (ds != NULL) {
+        to->ds = dbd_datasource_counters(ds);
+        dbd_reply_to_ds(to, dbd_datasource_config(ds), -1);
+    }
     if (client == NULL) {
         if (to->user != NULL)
             dbd_answer_statusf(to, DBD_DENY, "client \"%s\" has no [client "
@@ -293,8 +305,6 @@ static bool denied(const dbd_server *srv, dbd_reply_to *to,
                                srv->cfg->endpoints[to->sock]);
         return true;
     }
-    if (dbd_rules_check(&client->rules, req, msg, sizeof msg) == DBD_OK)
-        return false;
     client->usage->denied_total++;
     dbd_answer_status(to, DBD_DENY, msg);
     return true;
