@@ -236,7 +236,7 @@ static int client_rows(dbd_result *r, const dbd_clients *cs)
         } rows[] = {
             {"requests_total", u->requests_total},
             {"denied_total", u->denied_total},
-            {"limited_total", u->limited_total},
+            {"limited_total", atomic_load(&u->limited_total)},
             {"in_flight", atomic_load(&u->in_flight)},
         };
         for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {

@@ -163,7 +163,7 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
     size_t nsecret = 0;
     dbd_audit_values policy = DBD_AUDIT_VALUES_NONE;
     int64_t latency = now_mono_us() - to->arrival_mono_us;
-    char client[1024 + 2 * DBD_IDENT_BYTES + 2], detail[512], sql[4096];
+    char client[1024 + 2 * DBD_IDENT_BYTES + 2], detail[1200], sql[4096];
     rec_parts parts = {0};
     const char *stack_cols[STACK_VALUES];
     dbd_audit_pair stack_pairs[STACK_VALUES];
@@ -237,8 +237,17 @@ void dbd_audit_answer(const dbd_reply_to *to, dbd_status st, uint64_t rows,
         .id = to->id,
         .detail = to->detail,
     };
-    if (op != NULL && op->kind == DBD_OP_BATCH && r.detail == NULL)
-        r.detail = batch_detail(op, detail, sizeof detail);
+    if (op != NULL && op->kind == DBD_OP_BATCH) {
+        /* A refusal's message names an operation by its place in the
+         * batch: the list follows it. */
+        char ops[512];
+        batch_detail(op, ops, sizeof ops);
+        if (r.detail != NULL)
+            snprintf(detail, sizeof detail, "%s; batch: %s", r.detail, ops);
+        else
+            snprintf(detail, sizeof detail, "%s", ops);
+        r.detail = detail;
+    }
     if (policy == DBD_AUDIT_VALUES_FULL && op != NULL &&
         raw_names_secret(op, secret, nsecret))
         policy = DBD_AUDIT_VALUES_MASKED; /* its parameters may be secrets */

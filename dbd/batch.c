@@ -71,6 +71,7 @@ static dbd_result *run_one(const dbd_exec_env *x, const dbd_op *op)
     st = dbd_exec_op(x, op, &sink, &info);
     m = info.msg[0] != '\0' ? info.msg : NULL;
     if (b.too_many) {
+        dbd_exec_count_cut(x);
         snprintf(msg, sizeof msg, "result has more than max_rows = %" PRIu64
                  " rows; narrow the request (where, limit)", x->max_rows);
         st = DBD_BAD;

@@ -13,6 +13,7 @@ dbd_client_usage *dbd_client_usage_new(void)
         return NULL;
     atomic_init(&u->refs, 1);
     atomic_init(&u->in_flight, 0);
+    atomic_init(&u->limited_total, 0);
     u->tokens = -1; /* full at the first request */
     return u;
 }

@@ -16,12 +16,14 @@
 typedef struct dbd_client_usage {
     atomic_uint refs;
     atomic_uint in_flight;    /* data requests admitted, not yet answered */
+    /* answered BUSY or BAD by a limit: by the front end, and by a worker
+     * for a result over the client's max_rows */
+    atomic_uint_fast64_t limited_total;
     /* The front end's alone: */
     double tokens;            /* requests the rate allows now */
     int64_t refill_mono_us;   /* when tokens was last topped up */
     uint64_t requests_total;  /* messages received */
     uint64_t denied_total;    /* answered DENY by the rules */
-    uint64_t limited_total;   /* answered BUSY or BAD by a limit */
 } dbd_client_usage;
 
 /* A new usage with one reference; NULL when memory ran out. */

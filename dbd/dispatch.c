@@ -10,6 +10,7 @@
 #include "server_impl.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,6 +125,24 @@ out:
     dbd_result_destroy(&r);
 }
 
+/* A refusal by the client rules or limits: its message is also the audit
+ * record's detail, so that the trail says which rule or limit. */
+static void refuse(dbd_reply_to *to, dbd_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void refuse(dbd_reply_to *to, dbd_status st, const char *fmt, ...)
+{
+    char msg[600];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    to->detail = msg;
+    dbd_answer_status(to, st, msg);
+    to->detail = NULL;
+}
+
 /* Checks a data request against its datasource and queues it; client
  * is who sent it (NULL when the rules are not in force). */
 static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq,
@@ -208,10 +227,10 @@ static void route(dbd_server *srv, dbd_reply_to *to, dbd_request **preq,
         job->max_rows = client->rules.max_rows;
         if (!dbd_usage_ticket_open(&job->ticket, client->usage,
                                    client->rules.max_in_flight)) {
-            client->usage->limited_total++;
-            dbd_answer_statusf(to, DBD_BUSY, "client \"%s\" has %u requests "
-                               "in flight, its max_in_flight", client->rules.name,
-                               client->rules.max_in_flight);
+            atomic_fetch_add(&client->usage->limited_total, 1);
+            refuse(to, DBD_BUSY, "client \"%s\" has %u requests in flight, "
+                   "its max_in_flight", client->rules.name,
+                   client->rules.max_in_flight);
             dbd_job_destroy(&job);
             return;
         }
@@ -249,10 +268,10 @@ static bool refuse_message(const dbd_server *srv, dbd_reply_to *to,
                            "max_message (%zu bytes)", len,
                            srv->cfg->max_message);
     else {
-        client->usage->limited_total++;
-        dbd_answer_statusf(to, DBD_BAD, "message of %zu bytes exceeds "
-                           "max_message of client \"%s\" (%zu bytes)", len,
-                           client->rules.name, max);
+        atomic_fetch_add(&client->usage->limited_total, 1);
+        to->op_name = "limited"; /* not decoded */
+        refuse(to, DBD_BAD, "message of %zu bytes exceeds max_message of "
+               "client \"%s\" (%zu bytes)", len, client->rules.name, max);
     }
     return true;
 }
@@ -270,8 +289,9 @@ static bool over_rate(dbd_reply_to *to, const void *body, size_t len,
         return false;
     if (!dbd_reply_peek_id(body, len, &to->id))
         to->id = 0;
-    dbd_answer_statusf(to, DBD_BUSY, "client \"%s\" is over its rate of %u "
-                       "requests per second", r->name, r->rate);
+    to->op_name = "limited"; /* not decoded */
+    refuse(to, DBD_BUSY, "client \"%s\" is over its rate of %u requests per "
+           "second", r->name, r->rate);
     return true;
 }
 
@@ -296,17 +316,16 @@ static bool denied(dbd_server *srv, dbd_reply_to *to, const dbd_request *req,
     }
     if (client == NULL) {
         if (to->user != NULL)
-            dbd_answer_statusf(to, DBD_DENY, "client \"%s\" has no [client "
-                               "%s] section; nothing is allowed", to->user,
-                               to->user);
+            refuse(to, DBD_DENY, "client \"%s\" has no [client %s] section; "
+                   "nothing is allowed", to->user, to->user);
         else
-            dbd_answer_statusf(to, DBD_DENY, "connections on %s belong to no "
-                               "[client] section; nothing is allowed",
-                               srv->cfg->endpoints[to->sock]);
+            refuse(to, DBD_DENY, "connections on %s belong to no [client] "
+                   "section; nothing is allowed",
+                   srv->cfg->endpoints[to->sock]);
         return true;
     }
     client->usage->denied_total++;
-    dbd_answer_status(to, DBD_DENY, msg);
+    refuse(to, DBD_DENY, "%s", msg);
     return true;
 }
 
@@ -344,7 +363,7 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
         }
     }
     if (client != NULL && over_rate(&to, body, len, client)) {
-        client->usage->limited_total++;
+        atomic_fetch_add(&client->usage->limited_total, 1);
         return;
     }
     if (refuse_message(srv, &to, body, len, nframes, client))

@@ -23,6 +23,9 @@ typedef struct dbd_exec_env {
     const char *dsname;
     size_t chunk_bytes;
     uint64_t max_rows;    /* per result; 0 = unlimited */
+    /* Non-NULL when max_rows is the client's own limit: a result cut by
+     * it counts in this client's limited_total. */
+    dbd_client_usage *rows_limit_of;
     /* Non-NULL: a single operation whose connection breaks before any row
      * was sent is not answered; *deferred is set instead, so that the
      * caller can run it elsewhere. */
@@ -36,6 +39,13 @@ dbd_status dbd_exec_op(const dbd_exec_env *x, const dbd_op *op,
                        const dbd_sink *sink, dbd_exec_info *info);
 /* affected -1, last_id 0, empty message. */
 void dbd_exec_info_init(dbd_exec_info *info);
+/* A result was cut at max_rows: counted against the client whose limit
+ * it was. */
+static inline void dbd_exec_count_cut(const dbd_exec_env *x)
+{
+    if (x->rows_limit_of != NULL)
+        atomic_fetch_add(&x->rows_limit_of->limited_total, 1);
+}
 
 /*
  * Executes job and sends its reply (every message of it) to `to`, counting

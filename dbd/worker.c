@@ -379,16 +379,17 @@ static bool run_job(worker_state *s, dbd_job *job, bool may_defer,
     dbd_reply_to to = dbd_reply_to_worker(&s->w->outlet, job, env->global,
                                           &ds->counters);
     int64_t now = now_real_us();
+    /* The client's max_rows applies when it is the lower one. */
+    bool own_rows_limit = job->max_rows > 0 &&
+                          (env->max_rows == 0 || job->max_rows < env->max_rows);
     dbd_exec_env x = {
         .c = s->be->conn,
         .conn = s->conn,
         .log = env->log,
         .dsname = s->be->cfg->name,
         .chunk_bytes = env->chunk_bytes,
-        .max_rows = job->max_rows > 0 && (env->max_rows == 0 ||
-                                          job->max_rows < env->max_rows)
-                        ? job->max_rows
-                        : env->max_rows,
+        .max_rows = own_rows_limit ? job->max_rows : env->max_rows,
+        .rows_limit_of = own_rows_limit ? job->ticket.usage : NULL,
         .deferred = may_defer ? deferred : NULL,
         .outcome = outcome,
     };

@@ -307,9 +307,9 @@ since=$(tail -n +"$((nrec + 1))" "$DIR/audit.log" | jq -c 'select(.client == "si
 check "the trail since the reload: the lookups OK, the batch on location DENY" \
     "$(jq -r '"\(.op) \(.table // "-") \(.status)"' <<< "$since" | sort | tr '\n' '|')" \
     "batch location DENY|query location OK|query subscriber OK|"
-check "the denied batch was the registrar's insert of the new binding" \
+check "the denied batch was the registrar's insert of the new binding, its record says why" \
     "$(jq -r 'select(.status == "DENY") | "\(.detail) \(.cols | index("contact") != null)"' <<< "$since")" \
-    "insert location true"
+    "ops[0]: client \"sipproxy\" may not write table \"location\" of datasource \"main\"; batch: insert location true"
 check "the proxy logs dbd's DENY message" \
     "$(grep -c 'dbd location write failed: DENY: ops\[0\]: client "sipproxy" may not write table "location" of datasource "main"' "$SIPPROXY_LOG")" \
     1
