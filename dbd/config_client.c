@@ -16,6 +16,9 @@
 #include "ini_values.h"
 #include "request.h"
 
+/* What separates the words of a list, as in [dbd] endpoint. */
+#define LIST_SEPARATORS ", \t"
+
 /* The operations "admin =" may grant; ping needs no grant. */
 static const dbd_op_kind admin_ops[] = {
     DBD_OP_DATASOURCES, DBD_OP_STATS, DBD_OP_HOSTS,
@@ -210,10 +213,10 @@ static bool grant_list(ini_strict *in, dbd_client_rules *c, const char *key,
     for (;;) {
         size_t len;
         dbd_grant *grown;
-        p += strspn(p, " \t");
+        p += strspn(p, LIST_SEPARATORS);
         if (*p == '\0')
             break;
-        len = strcspn(p, " \t");
+        len = strcspn(p, LIST_SEPARATORS);
         grown = realloc(c->grants[k], (c->ngrants[k] + 1) * sizeof *grown);
         if (grown == NULL) {
             ini_strict_oom(in);
@@ -242,10 +245,10 @@ static bool admin_list(ini_strict *in, dbd_client_rules *c, const char *value)
     for (;;) {
         size_t len;
         dbd_op_kind k;
-        p += strspn(p, " \t");
+        p += strspn(p, LIST_SEPARATORS);
         if (*p == '\0')
             break;
-        len = strcspn(p, " \t");
+        len = strcspn(p, LIST_SEPARATORS);
         if (len == 1 && *p == '*') {
             c->admin |= dbd_admin_ops_all();
         } else if (dbd_op_from_name(p, len, &k) &&

@@ -99,7 +99,8 @@ dbd_status dbd_rules_check(const dbd_client_rules *c, const dbd_request *req,
         return DBD_DENY;
     }
     if (class_of(op->kind) < 0 && op->kind != DBD_OP_BATCH) {
-        if ((c->admin & (UINT32_C(1) << op->kind)) != 0)
+        /* Only the bits "admin =" can give count (never migrate). */
+        if ((c->admin & dbd_admin_ops_all() & (UINT32_C(1) << op->kind)) != 0)
             return DBD_OK;
         snprintf(msg, len, "client \"%s\" may not use the admin operation "
                  "\"%s\"", c->name, dbd_op_name(op->kind));

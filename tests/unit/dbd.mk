@@ -24,4 +24,19 @@ tests_unit_test_replyq_SOURCES = tests/unit/test_replyq.c dbd/replyq.c
 tests_unit_test_replyq_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
 tests_unit_test_replyq_CFLAGS = $(CMOCKA_TEST_CFLAGS)
 tests_unit_test_replyq_LDADD = $(CMOCKA_TEST_LIBS) -lpthread
+
+check_PROGRAMS += tests/unit/test_client_rules
+tests_unit_test_client_rules_SOURCES = tests/unit/test_client_rules.c \
+	dbd/rules.c
+tests_unit_test_client_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tests_unit_test_client_rules_CFLAGS = $(CMOCKA_TEST_CFLAGS) $(INIH_CFLAGS)
+tests_unit_test_client_rules_LDADD = dbd/libdbdconfig.la $(CMOCKA_TEST_LIBS) \
+	$(INIH_LIBS)
+
+check_PROGRAMS += tests/unit/test_client_usage
+tests_unit_test_client_usage_SOURCES = tests/unit/test_client_usage.c \
+	dbd/client_usage.c
+tests_unit_test_client_usage_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
+tests_unit_test_client_usage_CFLAGS = $(CMOCKA_TEST_CFLAGS)
+tests_unit_test_client_usage_LDADD = $(CMOCKA_TEST_LIBS)
 endif

@@ -239,10 +239,13 @@ static void test_errors(void **state)
         {"[datasource a]\nurl = x://y\nuser = bob\n",
          "t.conf:3: unknown key \"user\" in [datasource a]"},
         {"\n[other]\n", "t.conf:2: unknown section [other] (expected [dbd], "
-                        "[audit] or [datasource NAME])"},
+                        "[audit], [datasource NAME] or [client NAME])"},
         {"[datasources a]\n", "t.conf:1: unknown section [datasources a] "
-                              "(expected [dbd], [audit] or [datasource "
-                              "NAME])"},
+                              "(expected [dbd], [audit], [datasource NAME] "
+                              "or [client NAME])"},
+        {"[clients a]\n", "t.conf:1: unknown section [clients a] "
+                          "(expected [dbd], [audit], [datasource NAME] "
+                          "or [client NAME])"},
         {"[audit]\nfile = /x\nloss = keep\n",
          "t.conf:3: loss: \"keep\" is not drop or block"},
         {"[audit]\nfile = /x\nsync = always\n",
@@ -373,7 +376,8 @@ static void test_errors(void **state)
                                    "[section] or key = value)"},
         /* Keys of a rejected section are not reported again. */
         {"[nope]\nfoo = 1\n", "t.conf:1: unknown section [nope] (expected "
-                              "[dbd], [audit] or [datasource NAME])"},
+                              "[dbd], [audit], [datasource NAME] or [client "
+                              "NAME])"},
     };
     (void)state;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
