@@ -93,8 +93,14 @@ tcp_dbctl() {
 # The audit records matching the jq condition $1 (waits up to 5 s for one:
 # records reach the file a few ms after the event).
 records() {
-    wait_for 5 jq -e "select($1)" "$DIR/audit.log" > /dev/null
+    wait_for 5 has_record "$1"
     jq -c "select($1)" "$DIR/audit.log"
+}
+
+# Whether a record matches the jq condition $1 (jq -e would judge by the
+# last record of the file only).
+has_record() {
+    [ -n "$(jq -c "select($1)" "$DIR/audit.log" | head -1)" ]
 }
 
 # The log says $2 within 5 s (check name $1).

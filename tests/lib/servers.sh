@@ -16,12 +16,16 @@
 servers_pids=()
 servers_fast_stop=()
 
-# A TCP port on 127.0.0.1 nobody listens on now.
+# A TCP port on 127.0.0.1 no socket uses now, below the kernel's range of
+# ephemeral ports: one in that range may be taken at any moment as the
+# local port of some outgoing connection, and then the bind fails.
 free_port() {
-    local port tries
+    local port tries low
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || low=
+    [ "${low:-0}" -gt 12000 ] 2>/dev/null || low=32768
     for tries in $(seq 1 50); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+        port=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
+        if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then
             echo "$port"
             return 0
         fi

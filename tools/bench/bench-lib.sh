@@ -2,7 +2,8 @@
 # bench-lib.sh - what the benchmark scripts share: where the build and its
 # programs are, stopping what they started by its PID, starting dbd and
 # waiting until it answers, waiting for dbbench's measured run, reading its
-# JSON summary, and saying what machine the figures come from.
+# JSON summary, comparing settings of dbd round by round, and saying what
+# machine the figures come from.
 # Sourced; the caller defines die().
 
 # bench_paths [BUILD_DIR]: sets build (BUILD_DIR, else $DBD_BUILD, else
@@ -102,4 +103,51 @@ bench_machine() {
         # shellcheck disable=SC2016 # dpkg-query's own ${...} fields
         echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' "$@" 2> /dev/null | sed 's/, $//')"
     fi
+}
+
+# bench_compare EXTRA SETTING...: ROUNDS rounds of every SETTING in turn
+# (so that a slow patch of the machine spreads over all of them); each:
+# write_conf SETTING (the caller's: writes $dir/dbd.conf and sets
+# endpoint), dbd started, `bench` (the caller's dbbench wrapper) run with
+# --mix $mix --clients $clients --inflight $inflight --duration $duration,
+# then `bench_extra` (the caller's) for the column EXTRA, dbd stopped.
+# Prints a Markdown table of each setting's medians, throughput relative
+# to the first, then every round.  Uses dir, dbd, dbctl, rounds.
+bench_compare() {
+    local extra=$1 s out round results=$dir/results
+    shift
+    : > "$results"
+    for round in $(seq 1 "$rounds"); do
+        for s in "$@"; do
+            write_conf "$s"
+            bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
+            echo "round $round/$rounds: $s, ${duration}s..." >&2
+            out=$(bench --mix "$mix" --clients "$clients" --inflight "$inflight" \
+                --duration "$duration")
+            echo "$s $round $(json_num throughput "$out") $(json_num p50_us "$out")" \
+                 "$(json_num p99_us "$out") $(json_num errors "$out") $(bench_extra)" >> "$results"
+            stop "$dbd_pid"
+            dbd_pid=
+        done
+    done
+    echo "| setting | req/s | vs $1 | p50 µs | p99 µs | errors | $extra |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    # Medians per setting (fields: setting round req/s p50 p99 errors extra).
+    for s in "$@"; do
+        awk -v s="$s" '$1 == s' "$results" > "$dir/one"
+        echo "$s $(bench_median 3 "$dir/one") $(bench_median 4 "$dir/one")" \
+             "$(bench_median 5 "$dir/one") $(bench_median 6 "$dir/one")" \
+             "$(bench_median 7 "$dir/one")"
+    done > "$dir/medians"
+    awk 'NR == 1 { base = $2 }
+         { printf "| %s | %.0f | %.1f%% | %.0f | %.0f | %d | %d |\n",
+                  $1, $2, (base > 0 ? 100 * $2 / base : 0), $3, $4, $5, $6 }' "$dir/medians"
+    echo
+    echo "every round (setting round req/s p50 p99 errors $extra):"
+    sed 's/^/    /' "$results"
+}
+
+# bench_median K FILE: the median of field K over the lines of FILE.
+bench_median() {
+    sort -n -k"$1" "$2" | awk -v k="$1" '{ v[NR] = $k } END { print v[int((NR + 1) / 2)] }'
 }

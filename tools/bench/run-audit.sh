@@ -58,6 +58,7 @@ bench_sqlite_dir "$dir" "$connector" "$schema"
 # write_conf SETTING: dbd.conf for one of off, drop, block-interval,
 # block-every.
 write_conf() {
+    rm -f "$dir"/audit.log*
     cat > "$dir/dbd.conf" << CONF
 [dbd]
 endpoint = $endpoint
@@ -90,7 +91,7 @@ bench() {
 }
 
 # audit.records_total from dbctl stats (0 when the trail is off).
-audit_records() {
+bench_extra() {
     "$dbctl" --endpoint "$endpoint" stats |
         awk '$1 == "audit.records_total" { n = $2 } END { print n + 0 }'
 }
@@ -102,41 +103,8 @@ bench --prefill --count 1 > /dev/null
 stop "$dbd_pid"
 dbd_pid=
 
-settings=(off drop block-interval block-every)
-results=$dir/results
-: > "$results"
-for round in $(seq 1 "$rounds"); do
-    for s in "${settings[@]}"; do
-        rm -f "$dir"/audit.log*
-        write_conf "$s"
-        bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
-        echo "round $round/$rounds: $s, ${duration}s..." >&2
-        out=$(bench --mix "$mix" --clients "$clients" --inflight "$inflight" \
-            --duration "$duration")
-        records=$(audit_records)
-        echo "$s $round $(json_num throughput "$out") $(json_num p50_us "$out")" \
-             "$(json_num p99_us "$out") $(json_num errors "$out") $records" >> "$results"
-        stop "$dbd_pid"
-        dbd_pid=
-    done
-done
-
-echo
 bench_machine "" libsqlite3-0 libzmq5 nettle-dev
 echo "dbd + sqlite (pool $pool, $users subscribers), dbbench $mix, $clients clients x" \
      "$inflight in flight, ${duration}s per point, median of $rounds rounds"
 echo
-echo "| audit | req/s | vs off | p50 µs | p99 µs | errors | records written |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-# Medians per setting (fields: setting round req/s p50 p99 errors records).
-for s in "${settings[@]}"; do
-    awk -v s="$s" '$1 == s' "$results" > "$dir/one"
-    med() { sort -n -k"$1" "$dir/one" | awk -v k="$1" '{ v[NR] = $k } END { print v[int((NR + 1) / 2)] }'; }
-    echo "$s $(med 3) $(med 4) $(med 5) $(med 6) $(med 7)"
-done > "$dir/medians"
-awk 'NR == 1 { off = $2 }
-     { printf "| %s | %.0f | %.1f%% | %.0f | %.0f | %d | %d |\n",
-              $1, $2, (off > 0 ? 100 * $2 / off : 0), $3, $4, $5, $6 }' "$dir/medians"
-echo
-echo "every round (setting round req/s p50 p99 errors records):"
-sed 's/^/    /' "$results"
+bench_compare "records written" off drop block-interval block-every
