@@ -113,6 +113,7 @@ bench_machine() {
 # then `bench_extra` (the caller's) for the column EXTRA, dbd stopped.
 # Prints a Markdown table of each setting's medians, throughput relative
 # to the first, then every round.  Uses dir, dbd, dbctl, rounds.
+# shellcheck disable=SC2154  # dir, rounds, mix... are the caller's
 bench_compare() {
     local extra=$1 s out round results=$dir/results
     shift
