@@ -239,23 +239,29 @@ check "stats: greedy's limited_total counts its 2 max_message and 1 max_rows ref
 check "stats: calm's limited_total is 0" "$(stat_of client.calm.limited_total)" 0
 pings "dbd answers a ping after the size and row refusals"
 
+# race N: dbbench on greedy (output greedyN) and on calm (calmN) at once,
+# greedy probed once its measured run is under way; their exit statuses
+# in GREEDY_RC and CALM_RC.
+race() {
+    bench "$GREEDY" "greedy$1"
+    GREEDY_PID=$BENCH_PID
+    bench "$CALM" "calm$1"
+    CALM_PID=$BENCH_PID
+    wait_for 10 grep -q 'measured run starts' "$DIR/greedy$1.err"
+    probe_busy "$GREEDY_PID"
+    wait "$GREEDY_PID"
+    GREEDY_RC=$?
+    GREEDY_PID=
+    wait "$CALM_PID"
+    CALM_RC=$?
+    CALM_PID=
+    [ "$GREEDY_RC" -eq 0 ] || diag "$(cat "$DIR/greedy$1.err")"
+    [ "$CALM_RC" -eq 0 ] || diag "$(cat "$DIR/calm$1.err")"
+}
+
 # --- max_in_flight = 2 -------------------------------------------------------
 LIMITED0=$(stat_of client.greedy.limited_total)
-bench "$GREEDY" greedy1
-GREEDY_PID=$BENCH_PID
-bench "$CALM" calm1
-CALM_PID=$BENCH_PID
-# Probed once greedy's measured run is under way.
-wait_for 10 grep -q 'measured run starts' "$DIR/greedy1.err"
-probe_busy "$GREEDY_PID"
-wait "$GREEDY_PID"
-GREEDY_RC=$?
-GREEDY_PID=
-wait "$CALM_PID"
-CALM_RC=$?
-CALM_PID=
-[ "$GREEDY_RC" -eq 0 ] || diag "$(cat "$DIR/greedy1.err")"
-[ "$CALM_RC" -eq 0 ] || diag "$(cat "$DIR/calm1.err")"
+race 1
 G_FAILED=$(json_of greedy1 .failed)
 G_OK=$(json_of greedy1 '.requests - .errors')
 check "max_in_flight: greedy's dbbench: exit 0, some OK, some failed, none lost" \
@@ -288,20 +294,7 @@ write_conf "rate = $RATE" "burst = $BURST" > "$DIR/dbd.conf"
 on "$ADMIN" reload
 check "reload: greedy gets rate and burst, no max_in_flight" "$RC" 0
 check "... greedy keeps its counters" "$(stat_of client.greedy.limited_total)" "$LIMITED0"
-bench "$GREEDY" greedy2
-GREEDY_PID=$BENCH_PID
-bench "$CALM" calm2
-CALM_PID=$BENCH_PID
-wait_for 10 grep -q 'measured run starts' "$DIR/greedy2.err"
-probe_busy "$GREEDY_PID"
-wait "$GREEDY_PID"
-GREEDY_RC=$?
-GREEDY_PID=
-wait "$CALM_PID"
-CALM_RC=$?
-CALM_PID=
-[ "$GREEDY_RC" -eq 0 ] || diag "$(cat "$DIR/greedy2.err")"
-[ "$CALM_RC" -eq 0 ] || diag "$(cat "$DIR/calm2.err")"
+race 2
 G_FAILED=$(json_of greedy2 .failed)
 G_SECS=$(json_of greedy2 .duration_s)
 # Everything greedy was served during the run, the probes included.

@@ -105,6 +105,63 @@ bench_machine() {
     fi
 }
 
+# bench_compare_setup NAME: what a script comparing settings of dbd on one
+# SQLite datasource (run-audit.sh, run-rules.sh) starts with: duration,
+# rounds, mix, clients, inflight, pool and users from DURATION, ROUNDS,
+# MIX, CLIENTS, INFLIGHT, POOL and USERS (defaults 10, 3,
+# read=80,upsert=20, 4, 16, 2, 10000); the programs and the sqlite
+# connector checked; a throw-away directory dir (dbd-NAME.XXXXXX) holding
+# the connector and the Kamailio schema, removed on exit together with a
+# dbd still running.
+# shellcheck disable=SC2034  # set for the caller
+bench_compare_setup() {
+    duration=${DURATION:-10}
+    rounds=${ROUNDS:-3}
+    mix=${MIX:-read=80,upsert=20}
+    clients=${CLIENTS:-4}
+    inflight=${INFLIGHT:-16}
+    pool=${POOL:-2}
+    users=${USERS:-10000}
+    local connector=$build/connectors/sqlite/.libs/sqlite.so
+    local schema=$src/tools/schema/sqlite.sql
+    bench_need "make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench connectors/sqlite/sqlite.la" \
+        "$dbd" "$dbctl" "$dbbench" "$connector" "$schema"
+    command -v sqlite3 > /dev/null || die "the sqlite3 command is needed (Debian package sqlite3)"
+    dir=$(mktemp -d -t "dbd-$1.XXXXXX")
+    dbd_pid=
+    trap 'stop "$dbd_pid"; rm -rf "$dir"' EXIT
+    trap 'exit 130' INT TERM
+    bench_sqlite_dir "$dir" "$connector" "$schema"
+}
+
+# bench ARGS...: dbbench on datasource bench at $endpoint with the JSON
+# summary; dies (showing its messages) when it fails.
+bench() {
+    "$dbbench" --endpoint "$endpoint" --datasource bench --users "$users" \
+        --json "$@" 2>> "$dir/dbbench.log" ||
+        { tail -20 "$dir/dbbench.log" >&2; die "dbbench $* failed"; }
+}
+
+# bench_compare_all EXTRA PACKAGES SETTING...: the bench subscribers
+# written once (with the first SETTING), then the machine (and the Debian
+# PACKAGES, blank-separated), the load and bench_compare's table.
+bench_compare_all() {
+    local extra=$1 packages=$2
+    shift 2
+    write_conf "$1"
+    bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
+    echo "prefilling $users subscribers..." >&2
+    bench --prefill --count 1 > /dev/null
+    stop "$dbd_pid"
+    dbd_pid=
+    # shellcheck disable=SC2086  # a list of package names
+    bench_machine "" $packages
+    echo "dbd + sqlite (pool $pool, $users subscribers), dbbench $mix, $clients clients x" \
+         "$inflight in flight, ${duration}s per point, median of $rounds rounds"
+    echo
+    bench_compare "$extra" "$@"
+}
+
 # bench_compare EXTRA SETTING...: ROUNDS rounds of every SETTING in turn
 # (so that a slow patch of the machine spreads over all of them); each:
 # write_conf SETTING (the caller's: writes $dir/dbd.conf and sets

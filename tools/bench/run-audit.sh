@@ -25,35 +25,10 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 bench_paths "$@"
 
-duration=${DURATION:-10}
-rounds=${ROUNDS:-3}
-mix=${MIX:-read=80,upsert=20}
-clients=${CLIENTS:-4}
-inflight=${INFLIGHT:-16}
-pool=${POOL:-2}
-users=${USERS:-10000}
-
-connector=$build/connectors/sqlite/.libs/sqlite.so
-schema=$src/tools/schema/sqlite.sql
-
 die() { echo "run-audit: $*" >&2; exit 1; }
 
-bench_need "make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench connectors/sqlite/sqlite.la" \
-    "$dbd" "$dbctl" "$dbbench" "$connector" "$schema"
-command -v sqlite3 > /dev/null || die "the sqlite3 command is needed (Debian package sqlite3)"
-
-dir=$(mktemp -d -t dbd-auditbench.XXXXXX)
-dbd_pid=
-
-cleanup() {
-    stop "$dbd_pid"
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+bench_compare_setup auditbench
 endpoint="ipc://$dir/dbd.sock"
-bench_sqlite_dir "$dir" "$connector" "$schema"
 
 # write_conf SETTING: dbd.conf for one of off, drop, block-interval,
 # block-every.
@@ -84,27 +59,10 @@ audit_values = masked
 CONF
 }
 
-bench() {
-    "$dbbench" --endpoint "$endpoint" --datasource bench --users "$users" \
-        --json "$@" 2>> "$dir/dbbench.log" ||
-        { tail -20 "$dir/dbbench.log" >&2; die "dbbench $* failed"; }
-}
-
 # audit.records_total from dbctl stats (0 when the trail is off).
 bench_extra() {
     "$dbctl" --endpoint "$endpoint" stats |
         awk '$1 == "audit.records_total" { n = $2 } END { print n + 0 }'
 }
 
-write_conf off
-bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
-echo "prefilling $users subscribers..." >&2
-bench --prefill --count 1 > /dev/null
-stop "$dbd_pid"
-dbd_pid=
-
-bench_machine "" libsqlite3-0 libzmq5 nettle-dev
-echo "dbd + sqlite (pool $pool, $users subscribers), dbbench $mix, $clients clients x" \
-     "$inflight in flight, ${duration}s per point, median of $rounds rounds"
-echo
-bench_compare "records written" off drop block-interval block-every
+bench_compare_all "records written" "libsqlite3-0 libzmq5 nettle-dev" off drop block-interval block-every

@@ -25,36 +25,11 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 bench_paths "$@"
 
-duration=${DURATION:-10}
-rounds=${ROUNDS:-3}
-mix=${MIX:-read=80,upsert=20}
-clients=${CLIENTS:-4}
-inflight=${INFLIGHT:-16}
-pool=${POOL:-2}
-users=${USERS:-10000}
-
-connector=$build/connectors/sqlite/.libs/sqlite.so
-schema=$src/tools/schema/sqlite.sql
-
 die() { echo "run-rules: $*" >&2; exit 1; }
 
-bench_need "make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench connectors/sqlite/sqlite.la" \
-    "$dbd" "$dbctl" "$dbbench" "$connector" "$schema"
-command -v sqlite3 > /dev/null || die "the sqlite3 command is needed (Debian package sqlite3)"
-
-dir=$(mktemp -d -t dbd-rulesbench.XXXXXX)
-dbd_pid=
-
-cleanup() {
-    stop "$dbd_pid"
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+bench_compare_setup rulesbench
 admin="ipc://$dir/dbd.sock"
 proxy="ipc://$dir/proxy.sock"
-bench_sqlite_dir "$dir" "$connector" "$schema"
 
 # write_conf SETTING: dbd.conf for open, rules or limits; endpoint is
 # where dbbench connects.
@@ -91,27 +66,10 @@ CONF
     esac
 }
 
-bench() {
-    "$dbbench" --endpoint "$endpoint" --datasource bench --users "$users" \
-        --json "$@" 2>> "$dir/dbbench.log" ||
-        { tail -20 "$dir/dbbench.log" >&2; die "dbbench $* failed"; }
-}
-
 # client.bench.denied_total from dbctl stats (0 when no rules).
 bench_extra() {
     "$dbctl" --endpoint "$admin" stats |
         awk '$1 == "client.bench.denied_total" { n = $2 } END { print n + 0 }'
 }
 
-write_conf open
-bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
-echo "prefilling $users subscribers..." >&2
-bench --prefill --count 1 > /dev/null
-stop "$dbd_pid"
-dbd_pid=
-
-bench_machine "" libsqlite3-0 libzmq5
-echo "dbd + sqlite (pool $pool, $users subscribers), dbbench $mix, $clients clients x" \
-     "$inflight in flight, ${duration}s per point, median of $rounds rounds"
-echo
-bench_compare "denied" open rules limits
+bench_compare_all "denied" "libsqlite3-0 libzmq5" open rules limits
