@@ -1,7 +1,8 @@
 # unit-test build rules owned by the dbd area
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test_config
-tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_SOURCES = tests/unit/test_config.c \
+	tests/unit/config_expect.c tests/unit/config_expect.h
 tests_unit_test_config_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
 tests_unit_test_config_CFLAGS = $(CMOCKA_TEST_CFLAGS) $(INIH_CFLAGS)
 tests_unit_test_config_LDADD = dbd/libdbdconfig.la $(CMOCKA_TEST_LIBS) $(INIH_LIBS)
@@ -27,6 +28,7 @@ tests_unit_test_replyq_LDADD = $(CMOCKA_TEST_LIBS) -lpthread
 
 check_PROGRAMS += tests/unit/test_client_rules
 tests_unit_test_client_rules_SOURCES = tests/unit/test_client_rules.c \
+	tests/unit/config_expect.c tests/unit/config_expect.h \
 	dbd/rules.c
 tests_unit_test_client_rules_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/dbd
 tests_unit_test_client_rules_CFLAGS = $(CMOCKA_TEST_CFLAGS) $(INIH_CFLAGS)

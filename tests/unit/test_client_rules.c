@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_expect.h"
 #include "request.h"
 #include "rules.h"
 #include "status.h"
@@ -26,27 +27,6 @@
     "[datasource other]\nurl = sqlite:///o.db\n"
 
 #define BIT(k) (UINT32_C(1) << (k))
-
-static dbd_config *parse_ok(const char *text)
-{
-    char err[1024] = "";
-    dbd_config *cfg = dbd_config_parse_string(text, "t.conf", err, sizeof err);
-    if (cfg == NULL)
-        fail_msg("config rejected: got \"%s\", want success", err);
-    return cfg;
-}
-
-static void check_error(const char *text, const char *want)
-{
-    char err[1024] = "";
-    dbd_config *cfg = dbd_config_parse_string(text, "t.conf", err, sizeof err);
-    if (cfg != NULL) {
-        dbd_config_destroy(&cfg);
-        fail_msg("config accepted, want error \"%s\"", want);
-    }
-    if (strcmp(err, want) != 0)
-        fail_msg("got \"%s\", want \"%s\"", err, want);
-}
 
 static void assert_grant(const dbd_grant *g, const char *ds,
                          const char *table)

@@ -15,40 +15,7 @@
 #include <cmocka.h>
 
 #include "config.h"
-
-static dbd_config *parse_ok(const char *text)
-{
-    char err[1024] = "";
-    dbd_config *cfg = dbd_config_parse_string(text, "t.conf", err, sizeof err);
-    if (cfg == NULL)
-        fail_msg("config rejected: got \"%s\", want success", err);
-    return cfg;
-}
-
-static void check_error(const char *text, const char *want)
-{
-    char err[1024] = "";
-    dbd_config *cfg = dbd_config_parse_string(text, "t.conf", err, sizeof err);
-    if (cfg != NULL) {
-        dbd_config_destroy(&cfg);
-        fail_msg("config accepted, want error \"%s\"", want);
-    }
-    if (strcmp(err, want) != 0)
-        fail_msg("got \"%s\", want \"%s\"", err, want);
-}
-
-/* For messages that come from another module: compare the start only. */
-static void check_error_prefix(const char *text, const char *want)
-{
-    char err[1024] = "";
-    dbd_config *cfg = dbd_config_parse_string(text, "t.conf", err, sizeof err);
-    if (cfg != NULL) {
-        dbd_config_destroy(&cfg);
-        fail_msg("config accepted, want error \"%s...\"", want);
-    }
-    if (strncmp(err, want, strlen(want)) != 0)
-        fail_msg("got \"%s\", want \"%s...\"", err, want);
-}
+#include "config_expect.h"
 
 static void test_defaults(void **state)
 {
