@@ -46,7 +46,7 @@ sipp -sf "$scen/register.xml" -inf "$dir/users.csv" -key domain "$domain" \
     -r "$reg_rate" -m "$users" -nostdin -recv_timeout 5000 \
     -timeout "$((users / reg_rate + 120))" 127.0.0.1:"$sip_port" \
     > "$dir/register.out" 2>&1 || true
-bound=$(sqlite3 -cmd '.timeout 5000' "$dir/db.sqlite" \
+bound=$(db_query \
     "SELECT count(DISTINCT username) FROM location WHERE domain = '$domain'
      AND contact LIKE '%@127.0.0.1:$uas_port'")
 [ "$bound" -eq "$users" ] ||
@@ -104,7 +104,7 @@ bench_point() {
 
 echo
 machine
-echo "sipproxy: $workers workers, record_route on; dbd: sqlite pool $pool; $users registered users; SIPp $(sipp -v 2>&1 | sed -n 's/.*\(v[0-9][0-9.]*\).*/\1/p' | head -1)"
+echo "$(server_line), record-routing; $users registered users; SIPp $(sipp -v 2>&1 | sed -n 's/.*\(v[0-9][0-9.]*\).*/\1/p' | head -1)"
 if [ "$timing" = wire ]; then
     echo "set-up times: from a tcpdump capture of the proxy's port (INVITE sent by the caller to its 200 received, µs); \"timed\" = calls matched"
 else

@@ -1,8 +1,17 @@
 # shellcheck shell=bash
 # sip-common.sh - what sip-register.sh and sip-call.sh share: the
-# throw-away directory with a SQLite database of bench subscribers, dbd and
-# sipproxy on loopback, SIPp runs at a fixed rate with their figures, the
-# CPU accounting and the rate ladder.  Sourced, not run.
+# throw-away directory with a database of bench subscribers (a SQLite file,
+# or a throw-away PostgreSQL server on loopback), the SIP server on
+# loopback (sipproxy with dbd, or Kamailio on the same database), SIPp runs
+# at a fixed rate with their figures, the CPU accounting and the rate
+# ladder.  Sourced, not run.
+#
+# SERVER picks the SIP server: sipproxy (default; sipproxy + dbd) or
+# kamailio (Kamailio from Debian with tools/bench/kamailio/kamailio.cfg:
+# auth_db, usrloc in DB-only mode, tm; WORKERS UDP workers).  BACKEND
+# picks the database: sqlite (default) or pgsql.  The subscribers are
+# written through dbd either way; for Kamailio, dbd is stopped before the
+# measured runs.
 #
 # The sourcing script sets bench_name (for messages) and defines
 # bench_point RATE SECONDS, which runs SIPp once and prints one result line
@@ -17,26 +26,41 @@ duration=${DURATION:-20}
 confirm=${CONFIRM:-60}
 users=${USERS:-10000}
 pool=${POOL:-2}
+server=${SERVER:-sipproxy}
+backend=${BACKEND:-sqlite}
 domain=bench.example   # dbbench's bench domain; the realm is the domain
 
 dbd=$build/dbd/dbd
 dbctl=$build/tools/dbctl/dbctl
 dbbench=$build/tools/dbbench/dbbench
 sipproxy=$build/proxy/sipproxy
-connector=$build/connectors/sqlite/.libs/sqlite.so
+connector=$build/connectors/$backend/.libs/$backend.so
 # shellcheck disable=SC2034  # used by the sourcing script
 scen=$src/tests/sip
 
 die() { echo "$bench_name: $*" >&2; exit 1; }
 say() { echo "$bench_name: $*" >&2; }
 
+case $server in
+    sipproxy | kamailio) ;;
+    *) die "SERVER is sipproxy or kamailio, not \"$server\"" ;;
+esac
+case $backend in
+    sqlite) db_tool=sqlite3 ;;
+    pgsql) db_tool=psql ;;
+    *) die "BACKEND is sqlite or pgsql, not \"$backend\"" ;;
+esac
 for f in "$dbd" "$dbctl" "$dbbench" "$sipproxy" "$connector"; do
-    [ -e "$f" ] || die "missing $f (build first: make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench proxy/sipproxy connectors/sqlite/sqlite.la)"
+    [ -e "$f" ] || die "missing $f (build first: make dbd/dbd tools/dbctl/dbctl tools/dbbench/dbbench proxy/sipproxy connectors/$backend/$backend.la)"
 done
-for tool in sipp sqlite3 ss; do
+for tool in sipp "$db_tool" ss; do
     command -v "$tool" > /dev/null ||
         die "the $tool command is needed (tools/install-deps --test installs it)"
 done
+if [ "$server" = kamailio ]; then
+    command -v kamailio > /dev/null ||
+        die "the kamailio command is needed (tools/install-deps --bench installs it)"
+fi
 
 dir=$(mktemp -d -t sip-bench.XXXXXX)
 chmod 755 "$dir"
@@ -54,6 +78,7 @@ cleanup() {
     for pid in "${bg_pids[@]}"; do stop "$pid"; done
     stop "$proxy_pid"
     stop "$dbd_pid"
+    ! declare -F servers_stop > /dev/null || servers_stop
     if [ -n "${KEEP:-}" ]; then
         say "kept $dir"
     else
@@ -79,11 +104,37 @@ free_udp_port() {
 endpoint="ipc://$dir/dbd.sock"
 sip_port=$(free_udp_port)
 
-# dbd with one sqlite datasource "main", the bench subscribers in it.
+# The database: a SQLite file, or a throw-away PostgreSQL server (the
+# tests' own, tests/lib/servers.sh: loopback, fsync off) with the
+# Kamailio tables; db_url is its URL for dbd.
+if [ "$backend" = pgsql ]; then
+    # shellcheck source=tests/lib/servers.sh
+    . "$src/tests/lib/servers.sh"
+    pgsql_start "$dir" || die "PostgreSQL did not start"
+    [ -n "${DBD_TEST_PGSQL_URL:-}" ] || die "no PostgreSQL server is installed"
+    db_url=$DBD_TEST_PGSQL_URL
+    "$src/tools/dbd-schema" pgsql "$db_url" > /dev/null || die "dbd-schema failed"
+else
+    db_url=sqlite://$dir/db.sqlite
+    "$src/tools/dbd-schema" sqlite "$dir/db.sqlite" > /dev/null || die "dbd-schema failed"
+fi
+
+# db_query SQL: runs SQL on the bench database, prints the rows.
+db_query() {
+    if [ "$backend" = pgsql ]; then
+        as_user postgres psql -X -q -A -t -h "$PGSQL_SOCKET_DIR" -p "$PGSQL_PORT" \
+            -U postgres -d dbdtest -c "$1"
+    else
+        sqlite3 -cmd '.timeout 5000' "$dir/db.sqlite" "$1"
+    fi
+}
+
+# dbd with one datasource "main" on the bench database, the bench
+# subscribers written through it.  For Kamailio, dbd stops again once they
+# are written.
 start_dbd() {
     mkdir -m 755 "$dir/connectors"
     install -m 644 "$connector" "$dir/connectors/"
-    "$src/tools/dbd-schema" sqlite "$dir/db.sqlite" > /dev/null || die "dbd-schema failed"
     cat > "$dir/dbd.conf" << CONF
 [dbd]
 endpoint = $endpoint
@@ -91,7 +142,7 @@ connector_dir = $dir/connectors
 log_level = warning
 
 [datasource main]
-url = sqlite://$dir/db.sqlite
+url = $db_url
 pool = $pool
 CONF
     bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
@@ -99,12 +150,54 @@ CONF
     "$dbbench" --endpoint "$endpoint" --datasource main --users "$users" --prefill \
         --count 1 --mix read=100 > /dev/null 2> "$dir/prefill.log" ||
         { cat "$dir/prefill.log" >&2; die "dbbench --prefill failed"; }
-    sqlite3 -cmd '.timeout 5000' "$dir/db.sqlite" 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+    if [ "$backend" = sqlite ]; then
+        db_query 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
+    else
+        db_query 'VACUUM ANALYZE;' > /dev/null
+    fi
+    if [ "$server" = kamailio ]; then
+        stop "$dbd_pid"
+        dbd_pid=
+    fi
 }
 
-# sipproxy on 127.0.0.1:$sip_port with $workers workers; extra [sip] lines
-# as arguments.
+# Kamailio on 127.0.0.1:$sip_port with $workers UDP workers on the bench
+# database (tools/bench/kamailio/kamailio.cfg), in the foreground so that
+# proxy_pid is its main process.
+start_kamailio() {
+    local url=$db_url defs=()
+    if [ "$backend" = pgsql ]; then
+        url=postgres://${db_url#pgsql://}
+        defs=(-A WITH_PGSQL)
+    fi
+    mkdir -p "$dir/kamailio"
+    kamailio -f "$src/tools/bench/kamailio/kamailio.cfg" -A "DBURL=\"$url\"" \
+        "${defs[@]}" -l "udp:127.0.0.1:$sip_port" -n "$workers" -m 1024 -M 16 \
+        -Y "$dir/kamailio" -P "$dir/kamailio/kamailio.pid" -DD -E \
+        > "$dir/kamailio.log" 2>&1 &
+    proxy_pid=$!
+    # Ready once its workers have opened their database connections.
+    for _ in $(seq 1 100); do
+        if ss -Huln "sport = :$sip_port" 2> /dev/null | grep -q . &&
+            [ "$(pgrep -c -P "$proxy_pid")" -ge "$workers" ]; then
+            sleep 1
+            return 0
+        fi
+        kill -0 "$proxy_pid" 2> /dev/null || break
+        sleep 0.1
+    done
+    cat "$dir/kamailio.log" >&2
+    die "kamailio did not start"
+}
+
+# The SIP server under test on 127.0.0.1:$sip_port with $workers workers;
+# for sipproxy, extra [sip] lines as arguments (Kamailio's config has the
+# same settings).
 start_proxy() {
+    if [ "$server" = kamailio ]; then
+        start_kamailio
+        return
+    fi
     {
         echo "[sipproxy]"
         echo "listen = udp:127.0.0.1:$sip_port"
@@ -152,7 +245,11 @@ ticks_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 # children it has reaped (cutime + cstime): the proxy's workers.
 ticks_pid() {
     local pid=$1 t=0 child
-    [ -r "/proc/$pid/stat" ] || { echo 0; return; }
+    # No PID (dbd is not running for Kamailio): nothing, not /proc/stat.
+    if [ -z "$pid" ] || [ ! -r "/proc/$pid/stat" ]; then
+        echo 0
+        return
+    fi
     # The command name may hold blanks: count fields after the last ')'.
     t=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v tree="${2:-}" \
         '{ n = $12 + $13; if (tree != "") n += $14 + $15; print n }')
@@ -337,6 +434,15 @@ bench_ladder() {
     echo "no rate held for ${confirm}s without failure or retransmission"
 }
 
+# What serves SIP on which database, for the report.
+server_line() {
+    if [ "$server" = kamailio ]; then
+        echo "kamailio: $workers UDP workers, auth_db + usrloc db_mode 3 on $backend"
+    else
+        echo "sipproxy: $workers workers; dbd: $backend pool $pool"
+    fi
+}
+
 machine() {
     local model
     model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
@@ -344,6 +450,7 @@ machine() {
     if command -v dpkg-query > /dev/null; then
         # shellcheck disable=SC2016 # dpkg-query's own ${...} fields
         echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' \
-            sip-tester libosip2-15 libsqlite3-0 libzmq5 2> /dev/null | sed 's/, $//')"
+            sip-tester libosip2-15 libsqlite3-0 libzmq5 kamailio postgresql-15 \
+            libpq5 2> /dev/null | sed 's/, $//')"
     fi
 }

@@ -85,7 +85,7 @@ bench_point() {
 
 echo
 machine
-echo "sipproxy: $workers workers; dbd: sqlite pool $pool; $users subscribers; SIPp $(sipp -v 2>&1 | sed -n 's/.*\(v[0-9][0-9.]*\).*/\1/p' | head -1)"
+echo "$(server_line); $users subscribers; SIPp $(sipp -v 2>&1 | sed -n 's/.*\(v[0-9][0-9.]*\).*/\1/p' | head -1)"
 if [ "$timing" = wire ]; then
     echo "response times: from a tcpdump capture of the proxy's port (request sent to response received, µs); \"timed\" = 200s matched"
 else
@@ -99,5 +99,5 @@ bench_ladder \
 '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 }'
 
 echo
-echo "bindings in location: $(sqlite3 -cmd '.timeout 5000' "$dir/db.sqlite" \
+echo "bindings in location: $(db_query \
     "SELECT count(*) FROM location WHERE domain = '$domain'")"
