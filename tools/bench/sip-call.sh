@@ -39,16 +39,31 @@ users_csv "$dir/calls.csv" with-callee
 uas_port=$(free_udp_port)
 uac_port=$(free_udp_port)
 
-say "registering $users users at $reg_rate/s, Contact on port $uas_port"
-sipp -sf "$scen/register.xml" -inf "$dir/users.csv" -key domain "$domain" \
-    -key expires 3600 -auth_uri "$domain" -default_behaviors all,-bye \
-    -i 127.0.0.1 -p "$uas_port" \
-    -r "$reg_rate" -m "$users" -nostdin -recv_timeout 5000 \
-    -timeout "$((users / reg_rate + 120))" 127.0.0.1:"$sip_port" \
-    > "$dir/register.out" 2>&1 || true
-bound=$(db_query \
-    "SELECT count(DISTINCT username) FROM location WHERE domain = '$domain'
-     AND contact LIKE '%@127.0.0.1:$uas_port'")
+# The users with a binding on the UAS's port.
+bound_users() {
+    db_query "SELECT DISTINCT username FROM location WHERE domain = '$domain'
+              AND contact LIKE '%@127.0.0.1:$uas_port'"
+}
+
+# Every user registers once; those whose registration failed (Kamailio on
+# SQLite with several workers: "database is locked") try again, up to 20
+# passes.
+cp "$dir/users.csv" "$dir/unbound.csv"
+for pass in $(seq 1 20); do
+    todo=$(($(wc -l < "$dir/unbound.csv") - 1))
+    say "registering $todo users at $reg_rate/s, Contact on port $uas_port (pass $pass)"
+    sipp -sf "$scen/register.xml" -inf "$dir/unbound.csv" -key domain "$domain" \
+        -key expires 3600 -auth_uri "$domain" -default_behaviors all,-bye \
+        -i 127.0.0.1 -p "$uas_port" \
+        -r "$reg_rate" -m "$todo" -nostdin -recv_timeout 5000 \
+        -timeout "$((todo / reg_rate + 120))" 127.0.0.1:"$sip_port" \
+        > "$dir/register.out" 2>&1 || true
+    bound_users | sort > "$dir/bound"
+    awk -F';' 'NR == FNR { bound[$1] = 1; next }
+               FNR == 1 || !($1 in bound)' "$dir/bound" "$dir/users.csv" > "$dir/unbound.csv"
+    [ "$(wc -l < "$dir/unbound.csv")" -gt 1 ] || break
+done
+bound=$(wc -l < "$dir/bound")
 [ "$bound" -eq "$users" ] ||
     { tail -30 "$dir/register.out" >&2; die "only $bound of $users users registered (try a lower REG_RATE)"; }
 

@@ -16,9 +16,10 @@
 #
 # Usage: tools/bench/sip-vs-kamailio.sh [BUILD_DIR]
 # Environment: BACKENDS (default "sqlite pgsql"), WORKER_COUNTS (default
-#   "1 2 4"), SCENARIOS (default "register call"), OUT, and what
-#   sip-register.sh and sip-call.sh take (RATES, DURATION, CONFIRM, USERS,
-#   POOL, REG_RATE).
+#   "1 2 4"), SCENARIOS (default "register call"), OUT, REGISTER_RATES
+#   and CALL_RATES (each scenario's ladder, default "100 200 500 1000 1500
+#   2000 2500 3000 3500 4000 5000"), and what sip-register.sh and
+#   sip-call.sh take (DURATION, CONFIRM, USERS, POOL, REG_RATE).
 # Needs: kamailio, kamailio-sqlite-modules, kamailio-postgres-modules,
 # postgresql, sip-tester, gnuplot (tools/install-deps --bench).  Benchmark
 # a build configured without --enable-sanitizers.
@@ -30,6 +31,7 @@ backends=${BACKENDS:-sqlite pgsql}
 worker_counts=${WORKER_COUNTS:-1 2 4}
 scenarios=${SCENARIOS:-register call}
 out=${OUT:-./sip-vs-kamailio-results}
+ladder="100 200 500 1000 1500 2000 2500 3000 3500 4000 5000"
 
 die() { echo "sip-vs-kamailio: $*" >&2; exit 1; }
 for tool in kamailio gnuplot sipp; do
@@ -68,8 +70,8 @@ summary=$out/summary.md
 } > "$summary"
 for scenario in $scenarios; do
     case $scenario in
-        register) script=$here/sip-register.sh ;;
-        call) script=$here/sip-call.sh ;;
+        register) script=$here/sip-register.sh rates=${REGISTER_RATES:-$ladder} ;;
+        call) script=$here/sip-call.sh rates=${CALL_RATES:-$ladder} ;;
         *) die "unknown scenario $scenario (register or call)" ;;
     esac
     for backend in $backends; do
@@ -77,7 +79,7 @@ for scenario in $scenarios; do
             for server in kamailio sipproxy; do
                 report=$out/$scenario-$backend-w$workers-$server.txt
                 echo "sip-vs-kamailio: $scenario, $backend, $workers workers, $server..." >&2
-                SERVER=$server BACKEND=$backend WORKERS=$workers \
+                SERVER=$server BACKEND=$backend WORKERS=$workers RATES=$rates \
                     "$script" "$build" > "$report" 2> "$report.log" ||
                     echo "sip-vs-kamailio: $scenario $backend w$workers $server failed (see $report.log)" >&2
                 summary_row "$scenario" "$backend" "$workers" "$server" "$report" >> "$summary"
