@@ -1,8 +1,9 @@
 /*
  * registrar.c - what one REGISTER does to an AoR's bindings (RFC 3261
  * section 10.3 steps 6-8), decided over the rows read before and written
- * back as one atomic dbd batch; and the choice of the binding a request to
- * a local user goes to.
+ * back as one atomic dbd batch, or as that one operation alone when it is
+ * the only write; and the choice of the binding a request to a local user
+ * goes to.
  *
  * The plan works on a copy of the AoR's unexpired bindings: every Contact
  * either changes an entry (matched by URI equality, binding.h) or adds
@@ -92,7 +93,16 @@ static bool q_valid(double q)
     return q == -1.0 || (q >= 0.0 && q <= 1.0);
 }
 
-/* --- the batch --- */
+/* --- the writes --- */
+
+/* The next operation of the writes w: w's own when it is a single
+ * operation (made for kind on table), else a new one of the batch. */
+static dbd_op *next_op(dbd_request *w, dbd_op_kind kind, const char *table)
+{
+    if (w->op.kind != DBD_OP_BATCH)
+        return &w->op;
+    return dbd_request_add_op(w, kind, table);
+}
 
 static int add_expired_delete(dbd_request *batch, const plan_state *st,
                               const char *table)
@@ -105,7 +115,7 @@ static int add_expired_delete(dbd_request *batch, const plan_state *st,
     for (size_t i = 0; i < st->nexpired; i++)
         ruids[i] = dbd_string(st->expired[i]->ruid,
                               strlen(st->expired[i]->ruid));
-    op = dbd_request_add_op(batch, DBD_OP_DELETE, table);
+    op = next_op(batch, DBD_OP_DELETE, table);
     if (op == NULL ||
         dbd_op_add_where_in(batch, op, "ruid", ruids, st->nexpired) < 0)
         goto out;
@@ -164,7 +174,7 @@ static int add_insert(dbd_request *batch, const char *table,
         {"keepalive", dbd_int(0)},
         {"partition", dbd_int(0)},
     };
-    dbd_op *op = dbd_request_add_op(batch, DBD_OP_INSERT, table);
+    dbd_op *op = next_op(batch, DBD_OP_INSERT, table);
     if (op == NULL)
         return -1;
     return add_values(batch, op, v, sizeof v / sizeof v[0]);
@@ -185,7 +195,7 @@ static int add_update(dbd_request *batch, const char *table,
         {"path", str_or_null(b->path)},
         {"socket", str_or_null(b->socket)},
     };
-    dbd_op *op = dbd_request_add_op(batch, DBD_OP_UPDATE, table);
+    dbd_op *op = next_op(batch, DBD_OP_UPDATE, table);
     if (op == NULL || add_values(batch, op, v, sizeof v / sizeof v[0]) < 0)
         return -1;
     return where_ruid(batch, op, b->ruid);
@@ -194,39 +204,85 @@ static int add_update(dbd_request *batch, const char *table,
 static int add_delete(dbd_request *batch, const char *table,
                       const reg_binding *b)
 {
-    dbd_op *op = dbd_request_add_op(batch, DBD_OP_DELETE, table);
+    dbd_op *op = next_op(batch, DBD_OP_DELETE, table);
     return op == NULL ? -1 : where_ruid(batch, op, b->ruid);
 }
 
-/* The batch for the working set; *out NULL when nothing changes. */
+/* What entry e writes: insert, update, delete, or nothing (DBD_OP_PING). */
+static dbd_op_kind entry_write(const work_entry *e)
+{
+    if (e->is_new && !e->deleted)
+        return DBD_OP_INSERT;
+    if (!e->is_new && e->deleted)
+        return DBD_OP_DELETE;
+    if (!e->is_new && e->touched)
+        return DBD_OP_UPDATE;
+    return DBD_OP_PING;
+}
+
+/* How many operations the working set writes; *kind gets the last one's. */
+static size_t count_writes(const plan_state *st, dbd_op_kind *kind)
+{
+    size_t n = 0;
+    if (st->nexpired > 0) {
+        *kind = DBD_OP_DELETE;
+        n++;
+    }
+    for (size_t i = 0; i < st->nentries; i++) {
+        dbd_op_kind k = entry_write(&st->entries[i]);
+        if (k != DBD_OP_PING) {
+            *kind = k;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The writes for the working set; *out NULL when nothing changes.  Several
+ * go as one atomic batch; a single one (the common refresh or first
+ * registration) goes alone, as one statement needs no transaction around
+ * it: that saves the backend a BEGIN and a COMMIT per REGISTER. */
 static int build_writes(const plan_state *st, const char *ds,
                         const char *table, dbd_request **out)
 {
+    dbd_op_kind single = DBD_OP_PING;
+    size_t n = count_writes(st, &single);
+    dbd_request *w;
+
     *out = NULL;
-    dbd_request *batch = dbd_request_new(DBD_OP_BATCH, ds, NULL);
-    if (batch == NULL)
+    if (n == 0)
+        return 0;
+    w = n == 1 ? dbd_request_new(single, ds, table)
+               : dbd_request_new(DBD_OP_BATCH, ds, NULL);
+    if (w == NULL)
         return -1;
-    batch->op.atomic = true;
-    if (st->nexpired > 0 && add_expired_delete(batch, st, table) < 0)
+    if (n > 1)
+        w->op.atomic = true;
+    if (st->nexpired > 0 && add_expired_delete(w, st, table) < 0)
         goto fail;
     for (size_t i = 0; i < st->nentries; i++) {
         const work_entry *e = &st->entries[i];
         int rc = 0;
-        if (e->is_new && !e->deleted)
-            rc = add_insert(batch, table, st->rq, &e->b);
-        else if (!e->is_new && e->deleted)
-            rc = add_delete(batch, table, &e->b);
-        else if (!e->is_new && e->touched)
-            rc = add_update(batch, table, &e->b);
+        switch (entry_write(e)) {
+        case DBD_OP_INSERT:
+            rc = add_insert(w, table, st->rq, &e->b);
+            break;
+        case DBD_OP_DELETE:
+            rc = add_delete(w, table, &e->b);
+            break;
+        case DBD_OP_UPDATE:
+            rc = add_update(w, table, &e->b);
+            break;
+        default:
+            break;
+        }
         if (rc < 0)
             goto fail;
     }
-    if (batch->op.nops == 0)
-        dbd_request_destroy(&batch);
-    *out = batch;
+    *out = w;
     return 0;
 fail:
-    dbd_request_destroy(&batch);
+    dbd_request_destroy(&w);
     return -1;
 }
 
@@ -425,17 +481,14 @@ static int plan_star(const plan_state *st, const char *ds, const char *table,
             return 0;
         }
     }
-    dbd_request *batch = dbd_request_new(DBD_OP_BATCH, ds, NULL);
-    if (batch == NULL)
-        return -1;
-    batch->op.atomic = true;
-    dbd_op *op = dbd_request_add_op(batch, DBD_OP_DELETE, table);
-    if (op == NULL ||
-        binding_where_aor(batch, op, rq->username, rq->domain) < 0) {
-        dbd_request_destroy(&batch);
+    /* One DELETE of every row of the AoR: a statement of its own. */
+    dbd_request *del = dbd_request_new(DBD_OP_DELETE, ds, table);
+    if (del == NULL ||
+        binding_where_aor(del, &del->op, rq->username, rq->domain) < 0) {
+        dbd_request_destroy(&del);
         return -1;
     }
-    out->writes = batch;
+    out->writes = del;
     set_code(out, 200, "OK");
     return 0;
 }

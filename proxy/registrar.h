@@ -6,7 +6,8 @@
  *
  * Expired bindings: a row whose expires is at or before now is expired; it
  * is never matched, returned or picked, and reg_plan_make() deletes the
- * AoR's expired rows in the same batch as its other writes.  (Kamailio
+ * AoR's expired rows in the same batch as its other writes (a single
+ * write goes alone, not as a batch).  (Kamailio
  * treats an expires of 0 as "permanent"; this registrar does not.)
  */
 #ifndef SIP_REGISTRAR_H
@@ -55,7 +56,8 @@ typedef struct reg_plan {
     int64_t min_expires_s;             /* for 423: the Min-Expires value */
     dbd_request *writes;               /* a batch (atomic) of insert/update/delete on the
                                           location table, plus deletes of this AoR's expired
-                                          rows; NULL when nothing to write; owned */
+                                          rows, or that one operation alone when there is
+                                          only one; NULL when nothing to write; owned */
     reg_binding *current; size_t ncurrent; /* bindings after the writes, for the 200 OK's
                                           Contact list (expires remaining = (expires_us-now)/1e6) */
 } reg_plan;

@@ -147,18 +147,36 @@ static void check_where(const dbd_op *op, size_t i, const char *column,
         check_value(column, &op->where[i].value, &want);
 }
 
-/* writes is a valid atomic batch on DS of nops sub-operations. */
+/* writes is a valid request on DS with nops operations on TABLE: an
+ * atomic batch of them, or the one operation alone when nops is 1 (a
+ * single statement needs no transaction). */
 static void check_batch(const dbd_request *w, size_t nops)
 {
     char err[256];
     assert_non_null(w);
+    assert_string_equal(w->datasource, DS);
+    assert_int_equal(dbd_request_validate(w, err, sizeof err), DBD_OK);
+    if (nops == 1) {
+        assert_int_not_equal(w->op.kind, DBD_OP_BATCH);
+        assert_string_equal(w->op.table, TABLE);
+        return;
+    }
     assert_int_equal(w->op.kind, DBD_OP_BATCH);
     assert_true(w->op.atomic);
-    assert_string_equal(w->datasource, DS);
     assert_int_equal(w->op.nops, nops);
-    assert_int_equal(dbd_request_validate(w, err, sizeof err), DBD_OK);
     for (size_t i = 0; i < nops; i++)
         assert_string_equal(w->op.ops[i].table, TABLE);
+}
+
+/* Operation i of the writes w: of the batch, or w's own when alone. */
+static const dbd_op *wop(const dbd_request *w, size_t i)
+{
+    if (w->op.kind != DBD_OP_BATCH) {
+        assert_int_equal(i, 0);
+        return &w->op;
+    }
+    assert_true(i < w->op.nops);
+    return &w->op.ops[i];
 }
 
 static void check_delete_ruid(const dbd_op *op, const char *ruid)
@@ -483,7 +501,7 @@ static void test_new_binding(void **state)
     assert_string_equal(p.reason, "OK");
     assert_int_equal(ruids, 1);
     check_batch(p.writes, 1);
-    check_insert(&p.writes->op.ops[0], "ruid-1", "sip:alice@192.0.2.1:5060",
+    check_insert(wop(p.writes, 0), "ruid-1", "sip:alice@192.0.2.1:5060",
                  600, 1.0, "<urn:uuid:00000000-0000-1000-8000-000A95A0E128>", 1);
     assert_int_equal(p.ncurrent, 1);
     check_current(&p, 0, "ruid-1", "sip:alice@192.0.2.1:5060", NOW + 600 * SEC,
@@ -515,7 +533,7 @@ static int64_t new_expires(int64_t param, int64_t header)
     assert_int_equal(p.ncurrent, 1);
     int64_t e = (p.current[0].expires_us - NOW) / SEC;
     check_batch(p.writes, 1);
-    check_insert(&p.writes->op.ops[0], "ruid-1", "sip:alice@192.0.2.1", e, 1.0,
+    check_insert(wop(p.writes, 0), "ruid-1", "sip:alice@192.0.2.1", e, 1.0,
                  NULL, 0);
     reg_plan_free(&p);
     return e;
@@ -594,8 +612,8 @@ static void test_refresh(void **state)
     assert_int_equal(p.code, 200);
     assert_int_equal(ruids, 1);
     check_batch(p.writes, 2);
-    check_update(&p.writes->op.ops[0], "uloc-1", "call-1", 10, 300, 0.8);
-    check_insert(&p.writes->op.ops[1], "ruid-1",
+    check_update(wop(p.writes, 0), "uloc-1", "call-1", 10, 300, 0.8);
+    check_insert(wop(p.writes, 1), "ruid-1",
                  "SIP:alice@EXAMPLE-HOST.invalid", 300, 1.0, NULL, 0);
     /* Highest q first: new 1.0, refreshed 0.8, untouched 0.7. */
     assert_int_equal(p.ncurrent, 3);
@@ -620,7 +638,7 @@ static void test_refresh(void **state)
     assert_int_equal(ruids, 0);
     check_batch(p.writes, 1);
     /* check_update expects "call-1" as Call-ID and the given cseq. */
-    check_update(&p.writes->op.ops[0], "uloc-2", "call-1", 1, 120, 1.0);
+    check_update(wop(p.writes, 0), "uloc-2", "call-1", 1, 120, 1.0);
     assert_int_equal(p.ncurrent, 2);
     check_current(&p, 0, "uloc-2", "sip:alice@192.0.2.2", NOW + 120 * SEC, 1.0);
     check_current(&p, 1, "uloc-1", "sip:alice@192.0.2.1:5060;transport=udp",
@@ -780,7 +798,7 @@ static void test_remove_one(void **state)
     reg_plan p = plan(&rq, ex, 2, &ruids);
     assert_int_equal(p.code, 200);
     check_batch(p.writes, 1);
-    check_delete_ruid(&p.writes->op.ops[0], "uloc-1");
+    check_delete_ruid(wop(p.writes, 0), "uloc-1");
     assert_int_equal(p.ncurrent, 1);
     check_current(&p, 0, "uloc-2", "sip:alice@192.0.2.2", NOW + 10 * SEC, 0.5);
     reg_plan_free(&p);
@@ -791,7 +809,7 @@ static void test_remove_one(void **state)
     p = plan(&rq, ex, 2, &ruids);
     assert_int_equal(p.code, 200);
     check_batch(p.writes, 1);
-    check_delete_ruid(&p.writes->op.ops[0], "uloc-2");
+    check_delete_ruid(wop(p.writes, 0), "uloc-2");
     assert_int_equal(p.ncurrent, 1);
     check_current(&p, 0, "uloc-1", "sip:alice@192.0.2.1", NOW + 10 * SEC, 1.0);
     reg_plan_free(&p);
@@ -828,7 +846,7 @@ static void test_star(void **state)
     assert_int_equal(p.code, 200);
     /* One delete of the whole AoR, expired rows included. */
     check_batch(p.writes, 1);
-    const dbd_op *op = &p.writes->op.ops[0];
+    const dbd_op *op = wop(p.writes, 0);
     assert_int_equal(op->kind, DBD_OP_DELETE);
     assert_int_equal(op->nwhere, 2);
     check_where(op, 0, "username", DBD_CMP_EQ, str("alice"));
@@ -867,7 +885,7 @@ static void test_star(void **state)
     p = plan(&rq, NULL, 0, &ruids);
     assert_int_equal(p.code, 200);
     check_batch(p.writes, 1);
-    check_where(&p.writes->op.ops[0], 1, "domain", DBD_CMP_ISNULL, dbd_null());
+    check_where(wop(p.writes, 0), 1, "domain", DBD_CMP_ISNULL, dbd_null());
     reg_plan_free(&p);
     assert_int_equal(ruids, 0);
     free_existing(ex, 2);
@@ -916,11 +934,11 @@ static void test_several_contacts(void **state)
     assert_int_equal(p.code, 200);
     assert_int_equal(ruids, 3);
     check_batch(p.writes, 3);
-    check_insert(&p.writes->op.ops[0], "ruid-1", "sip:alice@192.0.2.2", 900,
+    check_insert(wop(p.writes, 0), "ruid-1", "sip:alice@192.0.2.2", 900,
                  0.5, NULL, 0);
-    check_insert(&p.writes->op.ops[1], "ruid-2", "sip:alice@192.0.2.3", 120,
+    check_insert(wop(p.writes, 1), "ruid-2", "sip:alice@192.0.2.3", 120,
                  0.9, NULL, 0);
-    check_insert(&p.writes->op.ops[2], "ruid-3", "sip:alice@192.0.2.4", 900,
+    check_insert(wop(p.writes, 2), "ruid-3", "sip:alice@192.0.2.4", 900,
                  0.0, NULL, 0);
     /* q descending; equal q: the more recently modified first. */
     assert_int_equal(p.ncurrent, 4);
@@ -950,7 +968,7 @@ static void test_expired_rows(void **state)
     reg_plan p = plan(&rq, ex, 3, &ruids);
     assert_int_equal(p.code, 200);
     check_batch(p.writes, 1);
-    const dbd_op *op = &p.writes->op.ops[0];
+    const dbd_op *op = wop(p.writes, 0);
     assert_int_equal(op->kind, DBD_OP_DELETE);
     assert_int_equal(op->nwhere, 1);
     assert_string_equal(op->where[0].column, "ruid");
@@ -970,11 +988,11 @@ static void test_expired_rows(void **state)
     p = plan(&rq, ex, 3, &ruids);
     assert_int_equal(p.code, 200);
     check_batch(p.writes, 2);
-    op = &p.writes->op.ops[0];
+    op = wop(p.writes, 0);
     assert_int_equal(op->kind, DBD_OP_DELETE);
     assert_int_equal(op->where[0].cmp, DBD_CMP_IN);
     assert_int_equal(op->where[0].nlist, 2);
-    check_insert(&p.writes->op.ops[1], "ruid-1", "sip:alice@192.0.2.1", 300,
+    check_insert(wop(p.writes, 1), "ruid-1", "sip:alice@192.0.2.1", 300,
                  1.0, NULL, 0);
     assert_int_equal(p.ncurrent, 2);
     check_current(&p, 0, "ruid-1", "sip:alice@192.0.2.1", NOW + 300 * SEC, 1.0);
@@ -1016,7 +1034,7 @@ static void test_repeated_contact(void **state)
     p = plan(&rq, ex, 1, &ruids);
     assert_int_equal(p.code, 200);
     check_batch(p.writes, 1);
-    check_update(&p.writes->op.ops[0], "uloc-1", "call-1", 10, 600, 0.3);
+    check_update(wop(p.writes, 0), "uloc-1", "call-1", 10, 600, 0.3);
     assert_int_equal(p.ncurrent, 1);
     check_current(&p, 0, "uloc-1", "sip:alice@192.0.2.1", NOW + 600 * SEC, 0.3);
     reg_plan_free(&p);
