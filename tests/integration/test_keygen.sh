@@ -255,20 +255,29 @@ if [ -x "$DBD_BUILD/dbd/dbd" ] && [ -e "$DBD_BUILD/connectors/sqlite/.libs/sqlit
     check "dbbench with an unknown key: exit 1, the reason" "$rc:$err" \
         "1:dbbench: ping $TCP: UNAVAILABLE: cannot reach dbd at $TCP: authentication failed (dbd does not know this client's key)"
 
+    # follow_alice NAME: audit --follow with alice's keys for one record
+    # while pings named NAME go to dbd; prints "EXIT:NAME-OF-THE-RECORD".
+    follow_alice() {
+        local follower rc
+        : > "$d/follow.out"
+        DBD_KEY=$d/alice.key DBD_SERVER_KEY=$d/dbd.pub timeout 10 "$DBCTL" \
+            --endpoint "ipc://$d/dbd.sock" audit --follow --publish "$PUB" \
+            --count 1 --json > "$d/follow.out" 2> "$d/follow.err" &
+        follower=$!
+        # The subscription takes a moment: ping until the follower got one.
+        for _ in $(seq 1 50); do
+            "$DBCTL" --endpoint "ipc://$d/dbd.sock" --name "$1" ping > /dev/null
+            [ -s "$d/follow.out" ] && break
+            sleep 0.1
+        done
+        wait "$follower"
+        rc=$?
+        echo "$rc:$(jq -r .name "$d/follow.out")"
+    }
+
     # audit --follow with alice's keys sees the next record.
-    DBD_KEY=$d/alice.key DBD_SERVER_KEY=$d/dbd.pub timeout 10 "$DBCTL" \
-        --endpoint "ipc://$d/dbd.sock" audit --follow --publish "$PUB" \
-        --count 1 --json > "$d/follow.out" 2> "$d/follow.err" &
-    follower=$!
-    # The subscription takes a moment: ping until the follower got one.
-    for _ in $(seq 1 50); do
-        "$DBCTL" --endpoint "ipc://$d/dbd.sock" --name curve-follow ping > /dev/null
-        [ -s "$d/follow.out" ] && break
-        sleep 0.1
-    done
-    wait "$follower"
     check "audit --follow with keys over tcp: exit 0, a record" \
-        "$?:$(jq -r .name "$d/follow.out")" "0:curve-follow"
+        "$(follow_alice curve-follow)" "0:curve-follow"
     run timeout 10 "$DBCTL" --endpoint "ipc://$d/dbd.sock" audit --follow \
         --publish "$PUB" --count 1
     check "audit --follow without keys: exit 4, the reason" "$rc:$err" \
@@ -309,18 +318,8 @@ if [ -x "$DBD_BUILD/dbd/dbd" ] && [ -e "$DBD_BUILD/connectors/sqlite/.libs/sqlit
     echo "admin = audit" >> "$d/dbd.conf"
     run "$DBCTL" --endpoint "ipc://$d/dbd.sock" reload
     check "reload giving alice admin audit: exit 0" "$rc" 0
-    DBD_KEY=$d/alice.key DBD_SERVER_KEY=$d/dbd.pub timeout 10 "$DBCTL" \
-        --endpoint "ipc://$d/dbd.sock" audit --follow --publish "$PUB" \
-        --count 1 --json > "$d/follow.out" 2> "$d/follow.err" &
-    follower=$!
-    for _ in $(seq 1 50); do
-        "$DBCTL" --endpoint "ipc://$d/dbd.sock" --name curve-reader ping > /dev/null
-        [ -s "$d/follow.out" ] && break
-        sleep 0.1
-    done
-    wait "$follower"
     check "audit --follow as alice with admin audit: exit 0, a record" \
-        "$?:$(jq -r .name "$d/follow.out")" "0:curve-reader"
+        "$(follow_alice curve-reader)" "0:curve-reader"
 fi
 
 tap_end
