@@ -289,6 +289,7 @@ static bool over_rate(dbd_reply_to *to, const void *body, size_t len,
         return false;
     if (!dbd_reply_peek_id(body, len, &to->id))
         to->id = 0;
+    atomic_fetch_add(&client->usage->limited_total, 1);
     to->op_name = "limited"; /* not decoded */
     refuse(to, DBD_BUSY, "client \"%s\" is over its rate of %u requests per "
            "second", r->name, r->rate);
@@ -362,10 +363,8 @@ void dbd_dispatch(dbd_server *srv, uint32_t sock, const void *ident,
             client->usage->requests_total++;
         }
     }
-    if (client != NULL && over_rate(&to, body, len, client)) {
-        atomic_fetch_add(&client->usage->limited_total, 1);
+    if (client != NULL && over_rate(&to, body, len, client))
         return;
-    }
     if (refuse_message(srv, &to, body, len, nframes, client))
         return;
     err[0] = '\0';
