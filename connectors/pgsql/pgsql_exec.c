@@ -93,7 +93,8 @@ dbd_status pgc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
         status = build_key(c, serial, info);
     for (int attempt = 0; status == DBD_OK && attempt < 2; attempt++) {
         bool cached = true;
-        st = dbd_stmt_cache_get(c->cache, dbd_buf_text(&c->key), NULL);
+        unsigned long replan_after = PGC_REPLAN_FIRST;
+        st = pgc_cached(c, dbd_buf_text(&c->key), &replan_after);
         if (st == NULL) {
             cached = false;
             if (!text_built)
@@ -102,7 +103,7 @@ dbd_status pgc_exec(void *conn, const dbd_op *op, const dbd_sink *sink,
             if (status == DBD_OK)
                 status = pgc_prepare(c, dbd_buf_text(&c->key),
                                      dbd_buf_text(&c->text), serial != NULL,
-                                     &st, info);
+                                     replan_after, &st, info);
             if (status != DBD_OK)
                 break;
         }

@@ -127,6 +127,8 @@ typedef struct pgc_stmt {
                                  of a type pgc_binary_known() */
     bool returning;           /* an insert that returns the serial column */
     unsigned long session_no; /* the session it lives in (pgc_conn's) */
+    unsigned long runs;       /* times taken from the cache */
+    unsigned long replan_after; /* runs after which it is prepared again */
 } pgc_stmt;
 
 /* ---- serial columns (pgsql_serial.c) ---- */
@@ -229,11 +231,20 @@ dbd_status pgc_run_simple(pgc_conn *c, const char *text, const char *what,
  * deallocated on the server while its session lives.  NULL on allocation
  * failure. */
 dbd_stmt_cache *pgc_stmt_cache_new(pgc_conn *c, size_t capacity);
+/* The statement cached under key, counting one more run of it; NULL when
+ * there is none, or when it has run enough to be prepared again: then it
+ * is forgotten and *replan_after is when its successor is due (else it is
+ * left as it was; PGC_REPLAN_FIRST is the first). */
+#define PGC_REPLAN_FIRST 64UL
+#define PGC_REPLAN_EVERY 65536UL
+const pgc_stmt *pgc_cached(pgc_conn *c, const char *key,
+                           unsigned long *replan_after);
 /* Prepares text (nparams parameters of c->params' types) as a new
- * statement, learns its result format and caches it under key. */
+ * statement, learns its result format and caches it under key, to be
+ * prepared again after replan_after runs. */
 dbd_status pgc_prepare(pgc_conn *c, const char *key, const char *text,
-                       bool returning, const pgc_stmt **out,
-                       dbd_exec_info *info);
+                       bool returning, unsigned long replan_after,
+                       const pgc_stmt **out, dbd_exec_info *info);
 /* Forgets key and deallocates its statement on the server. */
 void pgc_forget(pgc_conn *c, const char *key);
 

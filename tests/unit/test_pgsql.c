@@ -3,8 +3,9 @@
  * real server named by DBD_TEST_PGSQL_URL (skipped without one): options,
  * every operation and operator, value round trips, empty results, error
  * mapping, reconnecting after the server drops the connection, the
- * prepared-statement cache, transactions, raw statements and a 100,000-row
- * stream.  Everything happens in a schema of its own, dropped at the end.
+ * prepared-statement cache and its re-preparing, transactions, raw
+ * statements and a 100,000-row stream.  Everything happens in a schema of
+ * its own, dropped at the end.
  */
 #include <limits.h>
 #include <math.h>
@@ -93,7 +94,7 @@ static void raw_ok(fx *f, const char *sql)
 /* ---- fixture ---- */
 
 static const char *const create_sql[] = {
-    "DROP TABLE IF EXISTS t, nokey, big",
+    "DROP TABLE IF EXISTS t, nokey, big, grow",
     "CREATE TABLE t (id BIGSERIAL PRIMARY KEY, k VARCHAR(64) NOT NULL "
     "UNIQUE, grp BIGINT, i BIGINT, d DOUBLE PRECISION, s TEXT, b BYTEA, "
     "dt TIMESTAMP(6) WITHOUT TIME ZONE, f4 REAL, i4 INTEGER, flag BOOLEAN, "
@@ -895,6 +896,75 @@ static void test_stale_statements(void **state)
     insert_kgi(f, "b", dbd_int(1), dbd_int(1));
 }
 
+/* The plan the server would use now for the session's prepared statement
+ * on table grow, joined into buf; *name gets the statement's name. */
+static const char *grow_plan(fx *f, char *name, size_t namelen, char *buf,
+                             size_t len)
+{
+    const dbd_value *v = raw_scalar(f, f->conn,
+                                    "SELECT name FROM pg_prepared_statements "
+                                    "WHERE statement LIKE '%\"grow\"%'");
+    assert_non_null(v);
+    assert_int_equal(v->type, DBD_TYPE_STRING);
+    snprintf(name, namelen, "%.*s", (int)v->u.s.len, v->u.s.ptr);
+    char sql[128];
+    snprintf(sql, sizeof sql, "EXPLAIN EXECUTE \"%s\"('k7')", name);
+    raw_ok(f, sql);
+    buf[0] = '\0';
+    for (size_t row = 0; row < dbd_result_nrows(f->res); row++) {
+        const dbd_value *line = dbd_result_value(f->res, row, 0);
+        size_t used = strlen(buf);
+        if (line->type == DBD_TYPE_STRING)
+            snprintf(buf + used, len - used, "%.*s\n", (int)line->u.s.len,
+                     line->u.s.ptr);
+    }
+    return buf;
+}
+
+static void query_grow(fx *f, int times)
+{
+    for (int i = 0; i < times; i++) {
+        dbd_request *r = req(DBD_OP_QUERY, "grow");
+        add_where(r, "k", DBD_CMP_EQ, STRV("k7"));
+        EXPECT_ST(f, run_req(f, &r), DBD_OK);
+    }
+}
+
+/* A statement first run while its table was empty is prepared again later,
+ * so that its plan follows the table's growth instead of scanning it. */
+static void test_replan(void **state)
+{
+    fx *f = *state;
+    char name0[64], name1[64], plan[2048];
+    raw_ok(f, "CREATE TABLE grow (k VARCHAR(64), v INTEGER) "
+              "WITH (autovacuum_enabled = off)");
+    raw_ok(f, "CREATE INDEX grow_k ON grow (k)");
+    raw_ok(f, "ANALYZE grow");
+    query_grow(f, 10); /* the server settles on a generic plan: empty table */
+    raw_ok(f, "INSERT INTO grow SELECT 'k' || g, g "
+              "FROM generate_series(1, 20000) g");
+    query_grow(f, 10);
+    /* the premise: without another preparation the table is scanned */
+    grow_plan(f, name0, sizeof name0, plan, sizeof plan);
+    if (strstr(plan, "Seq Scan") == NULL)
+        fail_msg("expected the stale plan to scan grow, got:\n%s", plan);
+
+    query_grow(f, (int)PGC_REPLAN_FIRST);
+    grow_plan(f, name1, sizeof name1, plan, sizeof plan);
+    assert_string_not_equal(name0, name1);
+    if (strstr(plan, "Seq Scan") != NULL || strstr(plan, "grow_k") == NULL)
+        fail_msg("expected the index grow_k after preparing again, got:\n%s",
+                 plan);
+    /* the first one was deallocated */
+    assert_int_equal(raw_int_exact(f, f->conn,
+                                   "SELECT count(*) FROM pg_prepared_statements "
+                                   "WHERE statement LIKE '%\"grow\"%'"),
+                     1);
+    assert_int_equal(raw_int_exact(f, f->conn,
+                                   "SELECT count(*) FROM grow WHERE k = 'k7'"),
+                     1);
+}
+
 static void test_transactions(void **state)
 {
     fx *f = *state;
@@ -1137,6 +1207,7 @@ int main(void)
         FX(test_reconnect),
         FX(test_stmt_cache),
         FX(test_stale_statements),
+        FX(test_replan),
         FX(test_transactions),
         FX(test_stream),
         FX(test_raw_types),
