@@ -90,9 +90,13 @@ pgsql_start() {
     as_user postgres "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 \
         --locale=C.UTF-8 > "$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; return 1; }
+    # PGSQL_SERVER_OPTIONS: more "-c name=value" settings (benchmarks use
+    # it to load pg_stat_statements).
+    # shellcheck disable=SC2086  # split on purpose
     as_user postgres "$bin/postgres" -D "$dir/data" -p "$PGSQL_PORT" \
         -c listen_addresses=127.0.0.1 -c unix_socket_directories="$dir" \
-        -c fsync=off -c max_connections=100 > "$dir/postgres.log" 2>&1 &
+        -c fsync=off -c max_connections=100 ${PGSQL_SERVER_OPTIONS:-} \
+        > "$dir/postgres.log" 2>&1 &
     servers_pids+=($!)
     wait_for 60 as_user postgres psql -h "$dir" -p "$PGSQL_PORT" -U postgres -c 'SELECT 1' ||
         { echo "servers: PostgreSQL did not start:" >&2; tail -20 "$dir/postgres.log" >&2; return 1; }

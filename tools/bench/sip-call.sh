@@ -136,3 +136,4 @@ bench_ladder \
 "| offered calls/s | attempted | completed | failed | retrans | completed/s | set-up p50 µs | set-up p99 µs | callee failed | proxy CPUs | dbd CPUs | SIPp CPUs | tcpdump CPUs | others CPUs | timed | capture lost |
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" \
 '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }'
+pg_statements_report

@@ -111,6 +111,10 @@ sip_port=$(free_udp_port)
 if [ "$backend" = pgsql ]; then
     # shellcheck source=tests/lib/servers.sh
     . "$src/tests/lib/servers.sh"
+    if [ -n "${PG_STATEMENTS:-}" ]; then
+        PGSQL_SERVER_OPTIONS="-c shared_preload_libraries=pg_stat_statements
+            -c pg_stat_statements.track_planning=on"
+    fi
     pgsql_start "$dir" || die "PostgreSQL did not start"
     [ -n "${DBD_TEST_PGSQL_URL:-}" ] || die "no PostgreSQL server is installed"
     db_url=$DBD_TEST_PGSQL_URL
@@ -155,6 +159,10 @@ CONF
         db_query 'PRAGMA wal_checkpoint(TRUNCATE);' > /dev/null
     else
         db_query 'VACUUM ANALYZE;' > /dev/null
+        if [ -n "${PG_STATEMENTS:-}" ]; then
+            db_query 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+                      SELECT pg_stat_statements_reset();' > /dev/null
+        fi
     fi
     if [ "$server" = kamailio ]; then
         stop "$dbd_pid"
@@ -433,6 +441,28 @@ bench_ladder() {
         fi
     done
     echo "no rate held for ${confirm}s without failure or retransmission"
+}
+
+# With PG_STATEMENTS set on PostgreSQL: what the server spent on each
+# statement since the prefill (pg_stat_statements), costliest first, so
+# that two SIP servers' use of the same database can be compared.
+pg_statements_report() {
+    [ -n "${PG_STATEMENTS:-}" ] && [ "$backend" = pgsql ] || return 0
+    echo
+    echo "PostgreSQL statements since the prefill (pg_stat_statements; ms, µs per call):"
+    echo
+    echo "| calls | rows | plan ms | exec ms | plan+exec µs/call | statement |"
+    echo "| ---: | ---: | ---: | ---: | ---: | --- |"
+    db_query "SELECT '| ' || calls || ' | ' || rows || ' | '
+                  || round(total_plan_time::numeric) || ' | '
+                  || round(total_exec_time::numeric) || ' | '
+                  || round(((total_plan_time + total_exec_time) * 1000
+                            / greatest(calls, 1))::numeric, 1) || ' | '
+                  || replace(left(regexp_replace(query, '\s+', ' ', 'g'), 160),
+                             '|', '\|') || ' |'
+              FROM pg_stat_statements
+             WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'dbdtest')
+             ORDER BY total_plan_time + total_exec_time DESC LIMIT 15"
 }
 
 # What serves SIP on which database, for the report.

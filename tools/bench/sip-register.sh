@@ -101,3 +101,4 @@ bench_ladder \
 echo
 echo "bindings in location: $(db_query \
     "SELECT count(*) FROM location WHERE domain = '$domain'")"
+pg_statements_report
