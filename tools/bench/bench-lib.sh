@@ -209,3 +209,21 @@ bench_compare() {
 bench_median() {
     sort -n -k"$1" "$2" | awk -v k="$1" '{ v[NR] = $k } END { print v[int((NR + 1) / 2)] }'
 }
+
+# bench_json_size OP 1|2 JSON: the request (1) or reply (2) size in bytes
+# of operation OP from the "sizes" object of a dbbench summary.
+bench_json_size() {
+    sed -n "s/.*\"$1\":{\"request\":\\([0-9]*\\),\"reply\":\\([0-9]*\\)}.*/\\$2/p" <<< "$3"
+}
+
+# bench_errors JSON: a summary's errors as a table cell: "0", or the count
+# and how many of each status ("12 (BUSY 10, TIMEOUT 2)"); empty when the
+# summary has none.
+bench_errors() {
+    local n by
+    n=$(json_num errors "$1")
+    [ -n "$n" ] || return 0
+    by=$(sed -n 's/.*"errors_by_status":{\([^}]*\)}.*/\1/p' <<< "$1" |
+        sed 's/"\([^"]*\)":\([0-9]*\)/\1 \2/g; s/,/, /g')
+    if [ "$n" = 0 ] || [ -z "$by" ]; then echo "$n"; else echo "$n ($by)"; fi
+}

@@ -82,9 +82,6 @@ rss_split() {
 }
 rss_start=$(rss_split)
 
-# The request or reply size of an operation from the "sizes" object.
-json_size() { sed -n "s/.*\"$1\":{\"request\":\\([0-9]*\\),\"reply\":\\([0-9]*\\)}.*/\\$2/p" <<< "$3"; }
-
 bench() {
     "$dbbench" --endpoint "$endpoint" --datasource bench --users "$users" \
         --json "$@" 2>> "$dir/dbbench.log" ||
@@ -163,8 +160,8 @@ for run in $(seq 1 "$runs"); do
                     -v b="$((b1 - b0))" -v d="$((d1 - d0))" -v c="$((c1 - c0))" \
                     'BEGIN { o = b - d - c; if (o < 0) o = 0
                              printf "%.2f %.2f", d / tck / (s / 1000), o / tck / (s / 1000) }')
-                req=$(json_size "$op" 1 "$out")
-                rep=$(json_size "$op" 2 "$out")
+                req=$(bench_json_size "$op" 1 "$out")
+                rep=$(bench_json_size "$op" 2 "$out")
                 if [ -z "$req" ] || [ -z "$rep" ]; then die "no message sizes in: $out"; fi
                 echo_out=$("$echo_bin" --clients "$clients" --inflight "$inflight" \
                     --duration "$duration" --size "$req" --reply-size "$rep" \
