@@ -22,7 +22,7 @@
 # Usage: tools/bench/sip-call.sh [BUILD_DIR]
 # Environment: as sip-register.sh (WORKERS, RATES default
 #   "100 200 500 1000 1500 2000 2500 3000", DURATION, CONFIRM, USERS, POOL,
-#   KEEP),
+#   SERVER, BACKEND, KEEP, PG_STATEMENTS),
 #   and REG_RATE (registrations per second before the calls, default 500).
 set -euo pipefail
 

@@ -27,8 +27,10 @@
 #   WORKERS (sipproxy workers, default 2), RATES (registrations per second,
 #   default "200 500 1000 1500 2000 2500 3000 4000"), DURATION (seconds per rate,
 #   default 20), CONFIRM (seconds for the best rate, default 60; 0 skips),
-#   USERS (default 10000), POOL (dbd's sqlite pool, default 2), KEEP (set:
-#   keep the directory with the logs).
+#   USERS (default 10000), POOL (dbd's pool, default 2), SERVER and BACKEND
+#   (sip-common.sh), KEEP (set: keep the directory with the logs),
+#   PG_STATEMENTS (set, on PostgreSQL: end with what the server spent per
+#   statement, from pg_stat_statements).
 # Benchmark a build configured without --enable-sanitizers.  SIPp, sipproxy
 # and dbd share the machine's CPUs: the figures are for all of them together.
 set -euo pipefail
