@@ -2,9 +2,10 @@
 # test_dbbench.sh - dbbench and zmq-echo work: a short dbbench run against
 # the fixture's sqlite datasource (prefill, read and upsert) reports no
 # errors and a positive throughput, the prefilled rows are the documented
-# ones, a second prefill is skipped, --count is exact, --rate paces the
-# requests, --timeline adds up to the summary, answers other than OK are
-# counted as failed, and requests dbd never answers (its own dbd stopped
+# ones, locate (sipproxy's lookup per INVITE) finds a live binding and not
+# an expired one, a second prefill is skipped, --count is exact, --rate
+# paces the requests, --timeline adds up to the summary, answers other than
+# OK are counted as failed, and requests dbd never answers (its own dbd stopped
 # with SIGSTOP) are counted as lost once their deadline passed; zmq-echo
 # runs.  No timing is asserted beyond lower bounds the pacing and the
 # deadlines imply.  Needs DBD_ENDPOINT, DBD_BUILD and DBD_TEST_DIR.
@@ -86,6 +87,35 @@ check "an upserted binding has every usrloc column" \
         (expires > last_modified)
         FROM location WHERE domain = 'bench.example'")" \
     "udp:127.0.0.1:5060 8159 0 0 0 0 -1 0 0 1.0 111 1"
+
+# locate is sipproxy's lookup per INVITE: user0's live binding comes back,
+# an expired one does not (its reply is the size of the reply with no row).
+# Prints "exit-status requests errors workload reply-bytes".
+locate_user0() {
+    "$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --users 1 --count 20 \
+        --mix locate --json > "$out/locate.json" 2> "$out/locate.err"
+    local rc=$?
+    [ "$rc" -eq 0 ] || sed 's/^/# /' "$out/locate.err" >&2
+    echo "$rc $(json_num requests "$out/locate.json") $(json_num errors "$out/locate.json")" \
+        "$(sed -n 's/.*"workload":"\([^"]*\)".*/\1/p' "$out/locate.json")" \
+        "$(sed -n 's/.*"locate":{"request":[0-9]*,"reply":\([0-9]*\)}.*/\1/p' "$out/locate.json")"
+}
+"$dbbench" --endpoint "$DBD_ENDPOINT" --datasource sq --users 1 --count 1 \
+    --mix upsert > /dev/null 2>&1
+read -r rc n errs mix live <<< "$(locate_user0)"
+check "locate of a live binding: exit 0, 20 requests, no errors, mix locate=1" \
+    "$rc $n $errs $mix" "0 20 0 locate=1"
+sqlite3 "$db" "UPDATE location SET expires = '2000-01-01 00:00:00'
+               WHERE username = 'user0' AND domain = 'bench.example'"
+read -r rc n errs mix expired <<< "$(locate_user0)"
+sqlite3 "$db" "DELETE FROM location WHERE username = 'user0' AND domain = 'bench.example'"
+read -r rc2 n2 errs2 mix none <<< "$(locate_user0)"
+check "... of an expired binding and of none: exit 0, 20 requests, no errors each" \
+    "$rc $n $errs $rc2 $n2 $errs2" "0 20 0 0 20 0"
+check "... the expired binding is not returned: its reply is the empty one" \
+    "${expired:-?}" "${none:-none}"
+check "... the live binding is: its reply is larger than the empty one" \
+    "$([ "${live:-0}" -gt "${none:-0}" ] && echo larger)" larger
 
 # db_text's location has NOT NULL columns without defaults: the upsert must
 # still be whole there.

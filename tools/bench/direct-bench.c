@@ -1,5 +1,5 @@
 /*
- * direct-bench.c - runs dbbench's read and upsert operations straight
+ * direct-bench.c - runs dbbench's operations (read, upsert, locate) straight
  * against a connector module loaded in-process, without dbd in between, so
  * that the cost dbd adds can be read off next to dbbench's figures for the
  * same backend.  Each thread owns one connection and has one request at a
@@ -7,8 +7,8 @@
  * has dbbench's format (report.h).
  *
  * Usage: direct-bench --connector PATH --url URL [--option NAME=VALUE]...
- *                     [--mix read|upsert] [--clients N] [--duration SEC]
- *                     [--users N] [--json]
+ *                     [--mix read|upsert|locate] [--clients N]
+ *                     [--duration SEC] [--users N] [--json]
  * The options are passed as dbd passes a datasource's option.NAME keys,
  * followed by the URL's ?k=v parameters.
  */
@@ -135,7 +135,7 @@ static void usage(FILE *out)
 {
     fputs("usage: direct-bench --connector PATH --url URL "
           "[--option NAME=VALUE]...\n"
-          "                    [--mix read|upsert] [--clients N] "
+          "                    [--mix read|upsert|locate] [--clients N] "
           "[--duration SEC] [--users N] [--json]\n", out);
 }
 
@@ -180,8 +180,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             size_t len = strcspn(optarg, "=");
             if (!bench_op_from_name(optarg, len, &o->op) ||
                 (optarg[len] != '\0' && strcmp(optarg + len, "=100") != 0)) {
-                fprintf(stderr, "direct-bench: --mix takes read or upsert: "
-                        "%s\n", optarg);
+                fprintf(stderr, "direct-bench: --mix takes read, upsert "
+                        "or locate: %s\n", optarg);
                 return -1;
             }
             break;

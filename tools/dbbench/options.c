@@ -35,8 +35,10 @@ static void usage(FILE *out)
         "  --inflight N    requests outstanding per client (default 1)\n"
         "  --duration SEC  measured run time (default 10)\n"
         "  --count N       stop after N requests instead\n"
-        "  --mix LIST      operations and weights, read and upsert\n"
-        "                  (default read=100)\n"
+        "  --mix LIST      operations and weights (default read=100):\n"
+        "                  read   the subscriber's row (auth per REGISTER)\n"
+        "                  upsert the user's binding (usrloc per REGISTER)\n"
+        "                  locate the user's live bindings (per INVITE)\n"
         "  --users N       bench users user0..userN-1 (default 1000)\n"
         "  --prefill       write the bench subscribers first\n"
         "  --warmup SEC    unmeasured load before the run (default 0)\n"
@@ -77,7 +79,7 @@ static int parse_mix(const char *text, dbbench_opts *o)
         bench_op op;
         if (!bench_op_from_name(p, namelen, &op)) {
             fprintf(stderr, "dbbench: --mix: unknown operation '%.*s' "
-                    "(want read or upsert)\n", (int)namelen, p);
+                    "(want read, upsert or locate)\n", (int)namelen, p);
             return -1;
         }
         if (seen[op]) {
@@ -124,7 +126,7 @@ static int parse_mix(const char *text, dbbench_opts *o)
                          used > 0 ? "," : "", bench_op_name((bench_op)i),
                          o->weights[i]);
         if (n < 0 || (size_t)n >= sizeof o->mix - used)
-            break; /* cannot happen with two operations and 7-digit weights */
+            break; /* cannot happen with three operations and 7-digit weights */
         used += (size_t)n;
     }
     return 0;

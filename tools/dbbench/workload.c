@@ -2,7 +2,8 @@
  * workload.c - the requests dbbench sends and the bench subscribers it
  * writes (see workload.h).  The tables are Kamailio's subscriber and
  * location; the requests mirror what its auth_db and usrloc modules do per
- * REGISTER: a point read of the subscriber and an upsert of the binding.
+ * REGISTER: a point read of the subscriber and an upsert of the binding,
+ * and what sipproxy asks per INVITE: the callee's live bindings.
  */
 #include "workload.h"
 #include "hex.h"
@@ -22,6 +23,7 @@
 static const char *const op_names[BENCH_OP_COUNT] = {
     [BENCH_OP_READ] = "read",
     [BENCH_OP_UPSERT] = "upsert",
+    [BENCH_OP_LOCATE] = "locate",
 };
 
 const char *bench_op_name(bench_op op)
@@ -141,6 +143,38 @@ fail:
     return NULL;
 }
 
+/*
+ * The lookup sipproxy sends per INVITE (reg_query_lookup in
+ * proxy/binding.c): every binding column of the AoR's rows that have not
+ * expired, best q first, the latest first among equal q.
+ */
+static dbd_request *locate_request(const char *ds, const char *user)
+{
+    static const char *const columns[] = {
+        "ruid", "contact", "expires", "q", "callid", "cseq", "last_modified",
+        "user_agent", "received", "path", "socket", "instance", "reg_id",
+    };
+    dbd_request *req = dbd_request_new(DBD_OP_QUERY, ds, "location");
+    dbd_value name = dbd_string(user, strlen(user));
+    dbd_value domain = dbd_string(BENCH_DOMAIN, strlen(BENCH_DOMAIN));
+    dbd_value now = dbd_datetime(dbd_now_usec());
+    if (req == NULL)
+        return NULL;
+    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+        if (dbd_op_add_column(req, &req->op, columns[i]) < 0)
+            goto fail;
+    if (dbd_op_add_where(req, &req->op, "username", DBD_CMP_EQ, &name) < 0 ||
+        dbd_op_add_where(req, &req->op, "domain", DBD_CMP_EQ, &domain) < 0 ||
+        dbd_op_add_where(req, &req->op, "expires", DBD_CMP_GT, &now) < 0 ||
+        dbd_op_add_order(req, &req->op, "q", true) < 0 ||
+        dbd_op_add_order(req, &req->op, "last_modified", true) < 0)
+        goto fail;
+    return req;
+fail:
+    dbd_request_destroy(&req);
+    return NULL;
+}
+
 dbd_request *bench_request_new(bench_op op, const char *datasource,
                                uint64_t user, uint64_t seq)
 {
@@ -151,6 +185,8 @@ dbd_request *bench_request_new(bench_op op, const char *datasource,
         return read_request(datasource, name);
     case BENCH_OP_UPSERT:
         return upsert_request(datasource, user, name, seq);
+    case BENCH_OP_LOCATE:
+        return locate_request(datasource, name);
     case BENCH_OP_COUNT:
         break;
     }

@@ -19,10 +19,11 @@
 typedef enum bench_op {
     BENCH_OP_READ = 0, /* point read of a subscriber by username and domain */
     BENCH_OP_UPSERT,   /* replace of the user's location row, keyed by ruid */
+    BENCH_OP_LOCATE,   /* the user's live bindings, as sipproxy per INVITE */
     BENCH_OP_COUNT
 } bench_op;
 
-/* "read", "upsert"; NULL when out of range. */
+/* "read", "upsert", "locate"; NULL when out of range. */
 const char *bench_op_name(bench_op op);
 /* false when name is not an operation. */
 bool bench_op_from_name(const char *name, size_t len, bench_op *out);
