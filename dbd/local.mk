@@ -16,12 +16,14 @@ dbd_libdbdconfig_la_SOURCES = \
 dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
 # What the front ends of both daemons (dbd, sipproxy) share: the command
-# line, signals as a file descriptor, and running as a configured user.
+# line, signals as a file descriptor, running as a configured user, and
+# the open-files limit.
 noinst_LTLIBRARIES += dbd/libdbddaemon.la
 dbd_libdbddaemon_la_SOURCES = \
 	dbd/daemon_args.c dbd/daemon_args.h \
 	dbd/sigfd.c dbd/sigfd.h \
-	dbd/privdrop.c dbd/privdrop.h
+	dbd/privdrop.c dbd/privdrop.h \
+	dbd/fdlimit.c dbd/fdlimit.h
 
 sbin_PROGRAMS += dbd/dbd
 dbd_dbd_SOURCES = \

@@ -13,6 +13,7 @@
 #include "daemon_args.h"
 #include "dbd_connector.h"
 #include "endpoint.h"
+#include "fdlimit.h"
 #include "log.h"
 #include "privdrop.h"
 #include "registry.h"
@@ -74,6 +75,26 @@ static int check_startup(const dbd_config *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* Each client connection takes a descriptor: as many as the hard limit
+ * allows, and a warning when that is few. */
+static void raise_fd_limit(const dbd_log *log)
+{
+    dbd_fd_limit fl;
+
+    if (dbd_fd_limit_raise(&fl) != 0)
+        log_warn(log, "cannot raise the open files limit from %llu",
+                 (unsigned long long)fl.before);
+    else if (fl.now != fl.before)
+        log_info(log, "open files limit raised from %llu to %llu",
+                 (unsigned long long)fl.before, (unsigned long long)fl.now);
+    if (fl.now < DBD_FD_LIMIT_WANT)
+        log_warnx(log, "open files limit is %llu and each client "
+                  "connection takes one: raise the hard limit (LimitNOFILE=, "
+                  "ulimit -Hn) to serve more than about %llu clients",
+                  (unsigned long long)fl.now,
+                  (unsigned long long)(fl.now > 64 ? fl.now - 64 : 0));
+}
+
 int main(int argc, char **argv)
 {
     char version[128];
@@ -124,6 +145,7 @@ int main(int argc, char **argv)
         rc = DBD_EX_CONFIG;
         goto out;
     }
+    raise_fd_limit(log);
     /* Before any thread exists, so that every thread blocks the signals
      * and only the front end sees them. */
     sigfd = dbd_signals_open_with(SIGUSR1); /* reopens the audit file */

@@ -46,6 +46,10 @@
 #define MAX_BATCH_IN 256    /* requests read per socket per loop turn */
 #define SWEEP_US 10000      /* queued-deadline check interval */
 #define ROUTER_LINGER_MS 1000
+/* Connections the kernel holds until dbd accepts them.  libzmq's default
+ * of 100 refuses a burst of more, such as every proxy worker reconnecting
+ * at once after a restart; the kernel caps it at net.core.somaxconn. */
+#define ROUTER_BACKLOG 4096
 
 static int router_send(void *ctx, uint32_t sock, const void *ident,
                        size_t ident_len, const void *body, size_t len)
@@ -75,13 +79,15 @@ static void *new_router(dbd_server *srv, const char *endpoint,
 {
     void *r = zmq_socket(srv->zctx, ZMQ_ROUTER);
     int64_t maxmsg = (int64_t)srv->cfg->max_message * 4;
-    int zero = 0, one = 1, linger = ROUTER_LINGER_MS;
+    int zero = 0, one = 1, linger = ROUTER_LINGER_MS,
+        backlog = ROUTER_BACKLOG;
 
     if (r == NULL ||
         zmq_setsockopt(r, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) != 0 ||
         zmq_setsockopt(r, ZMQ_SNDHWM, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(r, ZMQ_ROUTER_MANDATORY, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(r, ZMQ_LINGER, &linger, sizeof linger) != 0 ||
+        zmq_setsockopt(r, ZMQ_BACKLOG, &backlog, sizeof backlog) != 0 ||
         (strncmp(endpoint, "tcp://", 6) == 0 &&
          zmq_setsockopt(r, ZMQ_IPV6, &one, sizeof one) != 0)) {
         snprintf(err, errlen, "%s: cannot create socket: %s", endpoint,

@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <zmq.h>
 
+/* Sockets the shared context may hold: 2,730 clients. */
+#define CLIENT_CTX_MAX_SOCKETS 8192
+
 static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *ctx_shared;
 static size_t ctx_refs;
@@ -36,6 +39,17 @@ void *client_ctx_acquire(uint64_t *serial, char *err, size_t errlen)
         if (ctx_shared == NULL) {
             snprintf(err, errlen, "cannot create a ZeroMQ context: %s",
                      zmq_strerror(errno));
+            goto out;
+        }
+        /* ZeroMQ's default of 1023 sockets is 341 clients (each takes
+         * three); a load generator or a many-threaded program wants more.
+         * Each slot costs the context 12 bytes. */
+        if (zmq_ctx_set(ctx_shared, ZMQ_MAX_SOCKETS, CLIENT_CTX_MAX_SOCKETS) !=
+            0) {
+            snprintf(err, errlen, "cannot size the ZeroMQ context: %s",
+                     zmq_strerror(errno));
+            zmq_ctx_term(ctx_shared);
+            ctx_shared = NULL;
             goto out;
         }
     }
