@@ -385,7 +385,7 @@ for op in "${ops[@]}"; do
     done
     [ ${#plots[@]} -gt 0 ] || { echo "run-connectors: nothing to plot for $op" >&2; continue; }
     gnuplot << PLOT
-set terminal pngcairo size 1000,560 font ",11"
+set terminal pngcairo noenhanced size 1000,560 font ",11"
 set output "$out/connectors-$op.png"
 set title "$op: dbd throughput by datasource against requests outstanding (${duration}s per point)"
 set xlabel "requests outstanding (clients x in flight)"
