@@ -82,6 +82,22 @@ bench_sqlite_dir() {
     sqlite3 -bail "$1/db.sqlite" < "$3"
 }
 
+# bench_dbd_conf DIR DATASOURCE URL POOL: on standard output, the dbd.conf
+# of a dbd in DIR (socket DIR/dbd.sock, connector modules in
+# DIR/connectors) with the one datasource DATASOURCE.
+bench_dbd_conf() {
+    cat << CONF
+[dbd]
+endpoint = ipc://$1/dbd.sock
+connector_dir = $1/connectors
+log_level = warning
+
+[datasource $2]
+url = $3
+pool = $4
+CONF
+}
+
 # json_num KEY JSON: the number after "KEY": in a one-line JSON object.
 json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 

@@ -243,16 +243,7 @@ start_point() {
         "$src/tools/dbd-schema" sqlite "$point/db.sqlite" > /dev/null || die "dbd-schema failed"
     fi
     endpoint=ipc://$point/dbd.sock
-    cat > "$point/dbd.conf" << CONF
-[dbd]
-endpoint = $endpoint
-connector_dir = $point/connectors
-log_level = warning
-
-[datasource bench]
-url = $url
-pool = $pool
-CONF
+    bench_dbd_conf "$point" bench "$url" "$pool" > "$point/dbd.conf"
     bench_start_dbd "$dbd" "$dbctl" "$point/dbd.conf" "$point/dbd.log" "$endpoint"
     say "$backend, $rows rows: writing the subscribers..."
     t0=$(now_ms)

@@ -59,16 +59,7 @@ trap 'exit 130' INT TERM
 endpoint="ipc://$dir/dbd.sock"
 
 bench_sqlite_dir "$dir" "$connector" "$schema"
-cat > "$dir/dbd.conf" << CONF
-[dbd]
-endpoint = $endpoint
-connector_dir = $dir/connectors
-log_level = warning
-
-[datasource bench]
-url = sqlite://$dir/db.sqlite
-pool = $pool
-CONF
+bench_dbd_conf "$dir" bench "sqlite://$dir/db.sqlite" "$pool" > "$dir/dbd.conf"
 
 bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
 

@@ -140,16 +140,7 @@ db_query() {
 start_dbd() {
     mkdir -m 755 "$dir/connectors"
     install -m 644 "$connector" "$dir/connectors/"
-    cat > "$dir/dbd.conf" << CONF
-[dbd]
-endpoint = $endpoint
-connector_dir = $dir/connectors
-log_level = warning
-
-[datasource main]
-url = $db_url
-pool = $pool
-CONF
+    bench_dbd_conf "$dir" main "$db_url" "$pool" > "$dir/dbd.conf"
     bench_start_dbd "$dbd" "$dbctl" "$dir/dbd.conf" "$dir/dbd.log" "$endpoint"
     say "writing $users subscribers (user0..user$((users - 1))@$domain, passwords pass0..)"
     "$dbbench" --endpoint "$endpoint" --datasource main --users "$users" --prefill \

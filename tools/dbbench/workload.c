@@ -63,16 +63,18 @@ static int add_str(dbd_request *req, dbd_op *op, const char *col,
     return dbd_op_add_value(req, op, col, &v);
 }
 
-static dbd_request *read_request(const char *ds, const char *user)
+/* A query of table's columns for the bench user's AoR (username and
+ * domain); NULL when memory runs out. */
+static dbd_request *aor_query(const char *ds, const char *table,
+                             const char *user, const char *const *columns,
+                             size_t ncolumns)
 {
-    static const char *const columns[] = {"username", "password", "ha1",
-                                          "ha1b"};
-    dbd_request *req = dbd_request_new(DBD_OP_QUERY, ds, "subscriber");
+    dbd_request *req = dbd_request_new(DBD_OP_QUERY, ds, table);
     dbd_value name = dbd_string(user, strlen(user));
     dbd_value domain = dbd_string(BENCH_DOMAIN, strlen(BENCH_DOMAIN));
     if (req == NULL)
         return NULL;
-    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
+    for (size_t i = 0; i < ncolumns; i++)
         if (dbd_op_add_column(req, &req->op, columns[i]) < 0)
             goto fail;
     if (dbd_op_add_where(req, &req->op, "username", DBD_CMP_EQ, &name) < 0 ||
@@ -82,6 +84,14 @@ static dbd_request *read_request(const char *ds, const char *user)
 fail:
     dbd_request_destroy(&req);
     return NULL;
+}
+
+static dbd_request *read_request(const char *ds, const char *user)
+{
+    static const char *const columns[] = {"username", "password", "ha1",
+                                          "ha1b"};
+    return aor_query(ds, "subscriber", user, columns,
+                     sizeof columns / sizeof columns[0]);
 }
 
 /*
@@ -154,25 +164,16 @@ static dbd_request *locate_request(const char *ds, const char *user)
         "ruid", "contact", "expires", "q", "callid", "cseq", "last_modified",
         "user_agent", "received", "path", "socket", "instance", "reg_id",
     };
-    dbd_request *req = dbd_request_new(DBD_OP_QUERY, ds, "location");
-    dbd_value name = dbd_string(user, strlen(user));
-    dbd_value domain = dbd_string(BENCH_DOMAIN, strlen(BENCH_DOMAIN));
+    dbd_request *req = aor_query(ds, "location", user, columns,
+                                 sizeof columns / sizeof columns[0]);
     dbd_value now = dbd_datetime(dbd_now_usec());
     if (req == NULL)
         return NULL;
-    for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++)
-        if (dbd_op_add_column(req, &req->op, columns[i]) < 0)
-            goto fail;
-    if (dbd_op_add_where(req, &req->op, "username", DBD_CMP_EQ, &name) < 0 ||
-        dbd_op_add_where(req, &req->op, "domain", DBD_CMP_EQ, &domain) < 0 ||
-        dbd_op_add_where(req, &req->op, "expires", DBD_CMP_GT, &now) < 0 ||
+    if (dbd_op_add_where(req, &req->op, "expires", DBD_CMP_GT, &now) < 0 ||
         dbd_op_add_order(req, &req->op, "q", true) < 0 ||
         dbd_op_add_order(req, &req->op, "last_modified", true) < 0)
-        goto fail;
+        dbd_request_destroy(&req);
     return req;
-fail:
-    dbd_request_destroy(&req);
-    return NULL;
 }
 
 dbd_request *bench_request_new(bench_op op, const char *datasource,
