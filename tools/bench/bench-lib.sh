@@ -18,6 +18,16 @@ bench_paths() {
     dbbench=$build/tools/dbbench/dbbench
 }
 
+# bench_install_deps: installs the Debian packages the tests and the
+# benchmarks use, those missing only (tools/install-deps --test --bench;
+# it needs root or sudo when something is missing), so that a comparison
+# runs on a fresh machine.  NO_INSTALL=1 skips it.
+bench_install_deps() {
+    [ -z "${NO_INSTALL:-}" ] || return 0
+    "$src/tools/install-deps" --test --bench ||
+        { echo "bench: tools/install-deps --test --bench failed" >&2; exit 1; }
+}
+
 # bench_need HINT FILE...: dies naming the first FILE that does not exist,
 # with HINT, what to build.
 bench_need() {

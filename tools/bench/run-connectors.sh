@@ -42,7 +42,8 @@
 #   all that are configured; every installed backend starts regardless),
 #   DIRECT_MAX (most direct-bench threads, default 64), USERS (bench
 #   subscribers, default 10000), OUT (directory for the table and plots,
-#   default none).
+#   default none), NO_INSTALL=1 (do not run tools/install-deps --test
+#   --bench first, which installs the missing packages).
 # Time: the default grid is 9 points x 2 operations per datasource; with
 #   the 9 datasources of a machine with every backend installed that is
 #   162 dbbench runs, 54 direct-bench runs and 18 echo runs of 3 s (about
@@ -58,6 +59,7 @@ set -euo pipefail
 # shellcheck source=tools/bench/bench-lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 bench_paths "$1"
+bench_install_deps
 DBD_BUILD=$build
 DBD_SRC=$src
 export DBD_BUILD DBD_SRC

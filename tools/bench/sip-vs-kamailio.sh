@@ -21,8 +21,9 @@
 #   2000 2500 3000 3500 4000 5000"), and what sip-register.sh and
 #   sip-call.sh take (DURATION, CONFIRM, USERS, POOL, REG_RATE).
 # Needs: kamailio, kamailio-sqlite-modules, kamailio-postgres-modules,
-# postgresql, sip-tester, gnuplot (tools/install-deps --bench).  Benchmark
-# a build configured without --enable-sanitizers.
+# postgresql, sip-tester, gnuplot: it runs tools/install-deps --test
+# --bench first, which installs those missing (NO_INSTALL=1 skips that).
+# Benchmark a build configured without --enable-sanitizers.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +35,10 @@ out=${OUT:-./sip-vs-kamailio-results}
 ladder="100 200 500 1000 1500 2000 2500 3000 3500 4000 5000"
 
 die() { echo "sip-vs-kamailio: $*" >&2; exit 1; }
+# What the runs need, those packages missing only (NO_INSTALL=1 skips it).
+if [ -z "${NO_INSTALL:-}" ]; then
+    "$here/../install-deps" --test --bench || die "tools/install-deps --test --bench failed"
+fi
 for tool in kamailio gnuplot sipp; do
     command -v "$tool" > /dev/null ||
         die "the $tool command is needed (tools/install-deps --bench installs it)"
