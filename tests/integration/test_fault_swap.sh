@@ -161,6 +161,7 @@ refused() {
     rc=$?
     check "a swap to $name is refused with $status" \
         "$rc $(grep -c "$status" "$DIR/refused-$name.out")" "$want 1"
+    [ "$rc" = "$want" ] || diag "dbctl: $(cat "$DIR/refused-$name.out")"
     check "... and live stays where it was" "$(ds_url live)" "$before"
     echo "$(date +%s%3N) $name" >> "$DIR/refused.times"
 }
