@@ -16,18 +16,17 @@ dbd_libdbdconfig_la_SOURCES = \
 dbd_libdbdconfig_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
 # What the front ends of both daemons (dbd, sipproxy) share: the command
-# line, signals as a file descriptor, running as a configured user, and
-# the open-files limit.
+# line, signals as a file descriptor, and running as a configured user.
 noinst_LTLIBRARIES += dbd/libdbddaemon.la
 dbd_libdbddaemon_la_SOURCES = \
 	dbd/daemon_args.c dbd/daemon_args.h \
 	dbd/sigfd.c dbd/sigfd.h \
-	dbd/privdrop.c dbd/privdrop.h \
-	dbd/fdlimit.c dbd/fdlimit.h
+	dbd/privdrop.c dbd/privdrop.h
 
 sbin_PROGRAMS += dbd/dbd
 dbd_dbd_SOURCES = \
 	dbd/main.c \
+	dbd/fdlimit.c dbd/fdlimit.h \
 	dbd/server.c dbd/server.h dbd/server_impl.h \
 	dbd/dispatch.c \
 	dbd/clients.c dbd/clients.h \

@@ -53,6 +53,16 @@ CONF
 
 # The number after "key": in a one-line JSON object.
 json_num() { sed -n "s/.*\"$1\":\\([0-9.]*\\).*/\\1/p" "$2"; }
+# bench_checks WHAT RC BASE COUNT: a dbbench run that exited RC with its
+# summary in DIR/BASE.json (messages in DIR/BASE.err) succeeded and had
+# COUNT requests answered, none failed and none lost.
+bench_checks() {
+    check "$1: dbbench succeeds" "$2" 0
+    [ "$2" = 0 ] || diag "$(tail -5 "$DIR/$3.err")"
+    check "all $4 requests answered" "$(json_num requests "$DIR/$3.json")" "$4"
+    check "none failed" "$(json_num failed "$DIR/$3.json")" 0
+    check "none lost" "$(json_num lost "$DIR/$3.json")" 0
+}
 # The soft limit of open files of process PID.
 soft_limit() { awk '/^Max open files/ { print $4 }' "/proc/$1/limits"; }
 
@@ -98,11 +108,7 @@ kill -CONT "$DBD_PID"
 wait "$BENCH_PID"
 rc=$?
 BENCH_PID=
-check "300 clients connecting to a stopped dbd: dbbench succeeds" "$rc" 0
-[ "$rc" = 0 ] || diag "$(tail -5 "$DIR/burst.err")"
-check "all 3000 requests answered" "$(json_num requests "$DIR/burst.json")" 3000
-check "none failed" "$(json_num failed "$DIR/burst.json")" 0
-check "none lost" "$(json_num lost "$DIR/burst.json")" 0
+bench_checks "300 clients connecting to a stopped dbd" "$rc" burst 3000
 
 # --- 1000 clients of one process ---
 peak=0
@@ -118,11 +124,7 @@ done
 wait "$BENCH_PID"
 rc=$?
 BENCH_PID=
-check "1000 clients of one process: dbbench succeeds" "$rc" 0
-[ "$rc" = 0 ] || diag "$(tail -5 "$DIR/many.err")"
-check "all 20000 requests answered" "$(json_num requests "$DIR/many.json")" 20000
-check "none failed" "$(json_num failed "$DIR/many.json")" 0
-check "none lost" "$(json_num lost "$DIR/many.json")" 0
+bench_checks "1000 clients of one process" "$rc" many 20000
 check "dbd held a descriptor for each client" \
     "$([ "$peak" -ge 1000 ] && echo yes || echo "no ($peak)")" yes
 check "dbd still answers" \

@@ -24,7 +24,7 @@ bench_paths() {
 # runs on a fresh machine.  NO_INSTALL=1 skips it.
 bench_install_deps() {
     [ -z "${NO_INSTALL:-}" ] || return 0
-    "$src/tools/install-deps" --test --bench ||
+    "$(dirname "${BASH_SOURCE[0]}")/../install-deps" --test --bench ||
         { echo "bench: tools/install-deps --test --bench failed" >&2; exit 1; }
 }
 

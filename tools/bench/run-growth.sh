@@ -95,11 +95,10 @@ rows_max=$(printf '%s\n' $row_counts | sort -n | tail -1)
 # shellcheck disable=SC2086
 clients_max=$(printf '%s\n' $client_counts | sort -n | tail -1)
 
-# Open files: dbd holds one descriptor per connected client, and libzmq
-# aborts it when an accept finds the limit reached ("Too many open files
-# (src/ipc_listener.cpp:...)"); dbbench holds four per client (the
-# connection and ZeroMQ's signalling of three sockets); plus what every
-# process holds anyway.
+# Open files: dbbench holds four per client (the connection and ZeroMQ's
+# signalling of three sockets), plus what every process holds anyway.
+# (dbd holds one per client and raises its own soft limit to the hard
+# one.)
 fds_wanted=$((clients_max * 4 + 256))
 fds_soft=$(ulimit -Sn)
 fds_hard=$(ulimit -Hn)
@@ -110,7 +109,7 @@ if [ "$fds_soft" != unlimited ] && [ "$fds_soft" -lt "$fds_wanted" ]; then
         fds_new=$fds_hard
     fi
     ulimit -Sn "$fds_new"
-    fds_note="open files limit (ulimit -n) raised from $fds_soft to $fds_new for dbd and dbbench"
+    fds_note="open files limit (ulimit -n) raised from $fds_soft to $fds_new for dbbench"
     [ "$fds_new" -ge "$fds_wanted" ] ||
         say "warning: $clients_max clients want $fds_wanted open files, the hard limit is $fds_new"
 fi

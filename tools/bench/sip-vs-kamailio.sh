@@ -35,10 +35,9 @@ out=${OUT:-./sip-vs-kamailio-results}
 ladder="100 200 500 1000 1500 2000 2500 3000 3500 4000 5000"
 
 die() { echo "sip-vs-kamailio: $*" >&2; exit 1; }
-# What the runs need, those packages missing only (NO_INSTALL=1 skips it).
-if [ -z "${NO_INSTALL:-}" ]; then
-    "$here/../install-deps" --test --bench || die "tools/install-deps --test --bench failed"
-fi
+# shellcheck source=tools/bench/bench-lib.sh
+. "$here/bench-lib.sh"
+bench_install_deps
 for tool in kamailio gnuplot sipp; do
     command -v "$tool" > /dev/null ||
         die "the $tool command is needed (tools/install-deps --bench installs it)"
